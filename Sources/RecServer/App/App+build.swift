@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import RecCore
+import RecStore
+import RecTelemetry
+import ServiceLifecycle
+
+/// The pieces a running application is made of, exposed so tests and commands can reach the same objects.
+public struct AppParts: Sendable {
+    /// The record store.
+    public let store: RecordStore
+    /// Tenant administration.
+    public let tenants: TenantService
+    /// The routes registered, for the OpenAPI check.
+    public let routes: RouteLog
+    /// Whether migrations ran.
+    public let readiness: Readiness
+    /// Background import worker.
+    public let importWorker: ImportWorker
+}
+
+/// Builds the application: store, migrations (before the server listens), routes, middleware and background services.
+/// Telemetry backends are bootstrapped by the caller (`main`), never here, so tests can build many apps in one process.
+public func buildApplication(
+    configuration: AppConfiguration,
+    telemetry: Telemetry,
+    logger: Logger
+) async throws -> (app: some ApplicationProtocol, parts: AppParts) {
+    let opened = try StoreFactory.open(
+        databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory,
+        sqliteSynchronousFull: configuration.sqliteSynchronousFull, logger: logger
+    )
+    let store = RecordStore(database: opened.database, telemetry: telemetry)
+    let instanceID = try InstanceIdentity.load(dataDirectory: configuration.dataDirectory)
+    let spool = (configuration.dataDirectory as NSString).appendingPathComponent("spool")
+    try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+
+    let authenticator = KeyAuthenticator(store: store, metrics: telemetry.access)
+    let tenants = TenantService(store: store, authenticator: authenticator)
+    let readiness = Readiness()
+    let worker = ImportWorker(store: store, telemetry: telemetry, instanceID: instanceID, readiness: readiness, logger: logger)
+    let document = try APIDocument.load()
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: TracingMiddleware<AppRequestContext>())
+    router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http))
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let log = RouteLog()
+
+    ServiceController(store: store, telemetry: telemetry, readiness: readiness, document: document)
+        .register(on: RouteRegistrar(group: router.group(""), prefix: "", log: log))
+
+    if let token = configuration.adminToken {
+        let admin = router.group("admin/v1").add(middleware: OperatorMiddleware(token: token, metrics: telemetry.access))
+        AdminController(tenants: tenants).register(on: RouteRegistrar(group: admin, prefix: "/admin/v1", log: log))
+    }
+
+    let api = router.group("api/v1")
+        .add(middleware: APIKeyMiddleware(authenticator: authenticator))
+        .add(middleware: RateLimitMiddleware(limiter: RateLimiter(defaultLimit: configuration.defaultRateLimit), metrics: telemetry.access))
+    let apiRoutes = RouteRegistrar(group: api, prefix: "/api/v1", log: log)
+    CatalogueController(store: store, telemetry: telemetry).register(on: apiRoutes)
+    InteractionsController(store: store, telemetry: telemetry).register(on: apiRoutes)
+    ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
+    JobsController(store: store).register(on: apiRoutes)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "recommender"),
+        logger: logger
+    )
+    if let service = opened.service { app.addServices(service) }
+    app.addServices(worker)
+    app.beforeServerStarts {
+        try await Migrator(database: opened.database).migrate(logger: logger)
+        readiness.markMigrated()
+    }
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker)
+    return (app, parts)
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+
+/// Everything the service is configured with, from flags and `RECOMMENDER_*` environment variables.
+public struct AppConfiguration: Sendable {
+    /// Address to bind.
+    public var host = "127.0.0.1"
+    /// Port to bind (0 picks a free one).
+    public var port = 8080
+    /// Folder for the SQLite database, import spool and instance id.
+    public var dataDirectory = "./data"
+    /// PostgreSQL URL; nil means SQLite in `dataDirectory`.
+    public var databaseURL: String?
+    /// The operator token guarding `/admin/v1`; nil disables the admin API (404).
+    public var adminToken: String?
+    /// The default per-tenant limit; nil means unlimited unless a tenant has its own.
+    public var defaultRateLimit: RateLimit? = RateLimit(perSecond: 2_000, burst: 4_000)
+    /// The largest import upload accepted.
+    public var maxImportBytes = 4 << 30
+    /// Minimum log level.
+    public var logLevel: Logger.Level = .info
+    /// Commit SQLite transactions with `synchronous=FULL` (survive power loss, slower).
+    public var sqliteSynchronousFull = false
+
+    /// The defaults.
+    public init() {}
+
+    /// Applies `RECOMMENDER_*` environment variables over the defaults; names the variable when a value is bad.
+    public mutating func apply(environment: [String: String]) throws {
+        if let token = environment["RECOMMENDER_ADMIN_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ConfigurationError("RECOMMENDER_ADMIN_TOKEN must be at least 16 characters") }
+            adminToken = token
+        }
+        if let url = environment["RECOMMENDER_DATABASE_URL"], !url.isEmpty { databaseURL = url }
+        if let dir = environment["RECOMMENDER_DATA_DIR"], !dir.isEmpty { dataDirectory = dir }
+        if let text = environment["RECOMMENDER_RATE_LIMIT"] {
+            defaultRateLimit = try Self.parseRateLimit(text, variable: "RECOMMENDER_RATE_LIMIT")
+        }
+        if let text = environment["RECOMMENDER_MAX_IMPORT_BYTES"] {
+            guard let value = Int(text), value > 0 else { throw ConfigurationError("RECOMMENDER_MAX_IMPORT_BYTES must be a positive integer") }
+            maxImportBytes = value
+        }
+        if let text = environment["RECOMMENDER_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else { throw ConfigurationError("RECOMMENDER_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
+            logLevel = level
+        }
+        if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
+            guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }
+            sqliteSynchronousFull = text.uppercased() == "FULL"
+        }
+    }
+
+    /// Parses `PER_SECOND[:BURST]`, or `off`.
+    static func parseRateLimit(_ text: String, variable: String) throws -> RateLimit? {
+        if text.lowercased() == "off" { return nil }
+        let parts = text.split(separator: ":")
+        guard (1...2).contains(parts.count), let rate = Double(parts[0]), rate > 0, rate.isFinite else {
+            throw ConfigurationError("\(variable) must be PER_SECOND[:BURST] (e.g. 2000:4000) or off")
+        }
+        let burst = parts.count == 2 ? Int(parts[1]) : max(1, Int(rate))
+        guard let burst, burst >= 1 else { throw ConfigurationError("\(variable): BURST must be a positive integer") }
+        return RateLimit(perSecond: rate, burst: burst)
+    }
+}
+
+/// A configuration value that cannot be used, naming the setting.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// What is wrong.
+    public let description: String
+
+    /// Creates the error.
+    public init(_ description: String) {
+        self.description = description
+    }
+}

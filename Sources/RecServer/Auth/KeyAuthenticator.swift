@@ -1,0 +1,90 @@
+import RecCore
+import RecStore
+import RecTelemetry
+import Synchronization
+
+/// Resolves a bearer key to its caller, with a short cache so hot paths do not hit the store on every request.
+///
+/// Revocations and suspensions made through this instance take effect at once; made through another replica,
+/// within `cacheTTL`.
+public final class KeyAuthenticator: Sendable {
+    private struct Entry {
+        let record: APIKeyRecord
+        let tenant: Tenant
+        let expires: ContinuousClock.Instant
+    }
+
+    private let store: RecordStore
+    private let metrics: AccessMetrics
+    private let cacheTTL: Duration
+    private let cache = Mutex<[String: Entry]>([:])
+
+    /// Creates an authenticator over `store`.
+    public init(store: RecordStore, metrics: AccessMetrics, cacheTTL: Duration = .seconds(2)) {
+        self.store = store
+        self.metrics = metrics
+        self.cacheTTL = cacheTTL
+    }
+
+    /// The caller for an `Authorization` header value, or a 401/403 error (counted by reason).
+    public func authenticate(authorization: String?) async throws -> Caller {
+        guard let authorization, !authorization.isEmpty else {
+            metrics.authFailure("missing")
+            throw RecError.unauthorized("missing Authorization: Bearer <api key> header")
+        }
+        guard authorization.lowercased().hasPrefix("bearer "), let prefix = APIKeyCodec.prefix(of: String(authorization.dropFirst(7)).trimmingSpaces) else {
+            metrics.authFailure("malformed")
+            throw RecError.unauthorized("the Authorization header must be 'Bearer <api key>'")
+        }
+        let key = String(authorization.dropFirst(7)).trimmingSpaces
+        guard let (record, tenant) = try await lookup(prefix: prefix),
+              APIKeyCodec.constantTimeEqual(record.hash, APIKeyCodec.hash(key))
+        else {
+            metrics.authFailure("unknown_key")
+            throw RecError.unauthorized("unknown API key")
+        }
+        if record.revokedAt != nil {
+            metrics.authFailure("revoked")
+            throw RecError.unauthorized("this API key has been revoked")
+        }
+        if tenant.status == .suspended {
+            metrics.authFailure("suspended")
+            throw RecError.forbidden("this tenant is suspended")
+        }
+        let limit = tenant.rateLimitPerSecond.map { RateLimit(perSecond: $0, burst: tenant.rateLimitBurst ?? max(1, Int($0))) }
+        return Caller(tenantID: tenant.id, keyID: record.id, scopes: Set(record.scopes), rateLimit: limit)
+    }
+
+    /// Drops cached entries (all, or one tenant's) after a change to keys or tenants.
+    public func invalidate(tenantID: String? = nil) {
+        cache.withLock { entries in
+            if let tenantID {
+                entries = entries.filter { $0.value.tenant.id != tenantID }
+            } else {
+                entries.removeAll()
+            }
+        }
+    }
+
+    private func lookup(prefix: String) async throws -> (APIKeyRecord, Tenant)? {
+        let now = ContinuousClock.now
+        if let entry = cache.withLock({ $0[prefix] }), entry.expires > now {
+            return (entry.record, entry.tenant)
+        }
+        guard let (record, tenant) = try await store.keyWithTenant(prefix: prefix) else { return nil }
+        cache.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[prefix] = Entry(record: record, tenant: tenant, expires: now + cacheTTL)
+        }
+        return (record, tenant)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var view = Substring(self)
+        while view.first == " " { view.removeFirst() }
+        while view.last == " " { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import RecCore
+
+/// Reads a JSON request body and pulls out a batch array, enforcing the batch size limit.
+enum BatchBody {
+    /// The most rows one JSON request may carry.
+    static let maxRows = 10_000
+
+    /// Decodes the body as any JSON value; 400 naming the problem when it is not JSON.
+    static func json(_ request: Request, context: AppRequestContext) async throws -> JSONValue {
+        if let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("multipart/") || type.hasPrefix("text/csv") || type.hasPrefix("application/x-ndjson") {
+            throw RecError.unsupportedMediaType("send the body as application/json (bulk CSV or NDJSON goes to POST /api/v1/imports)")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw RecError.malformedBody("the request body is empty; send a JSON object") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw RecError.malformedBody("the body is not valid JSON: \(Self.describe(error))")
+        }
+    }
+
+    /// The array under `key` of a body object, or the body itself when `single` allows one bare object.
+    static func rows(_ body: JSONValue, key: String, allowSingle: Bool) throws -> (rows: [JSONValue], single: Bool) {
+        guard let object = body.objectValue else {
+            throw RecError.invalidField("$", "the body must be a JSON object, got \(body.typeName)")
+        }
+        if let value = object[key] {
+            guard let array = value.arrayValue else { throw RecError.invalidField(key, "must be an array, got \(value.typeName)") }
+            if array.isEmpty { throw RecError.invalidField(key, "must contain at least one entry") }
+            if array.count > maxRows {
+                throw RecError(code: "payload_too_large", status: 413, message: "\(key) has \(array.count) entries; at most \(maxRows) per request (use POST /api/v1/imports for more)", details: ["field": .string(key)])
+            }
+            if object.count > 1 {
+                let extra = object.keys.filter { $0 != key }.sorted().first ?? ""
+                throw RecError.invalidField(extra, "is not a known field")
+            }
+            return (array, false)
+        }
+        guard allowSingle else { throw RecError.invalidField(key, "is required") }
+        return ([body], true)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context): context.underlyingError.map { "\($0)" } ?? context.debugDescription
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import RecCore
+import RecStore
+import RecTelemetry
+import ServiceLifecycle
+import Synchronization
+import Tracing
+
+/// Runs queued import jobs of this instance one at a time, off the request path; a job whose worker died is
+/// leased again once its lease expires.
+public final class ImportWorker: Service, Sendable {
+    private let store: RecordStore
+    private let telemetry: Telemetry
+    private let instanceID: String
+    private let readiness: Readiness
+    private let logger: Logger
+    private let pending = Atomic<Bool>(false)
+    /// Rows written per transaction.
+    static let chunkSize = 5_000
+    /// How long a lease lasts without a progress update.
+    static let lease: Int64 = 60_000
+
+    /// Creates the worker for jobs owned by `instanceID`.
+    public init(store: RecordStore, telemetry: Telemetry, instanceID: String, readiness: Readiness, logger: Logger) {
+        self.readiness = readiness
+        self.store = store
+        self.telemetry = telemetry
+        self.instanceID = instanceID
+        self.logger = logger
+    }
+
+    /// Tells the worker a job may be waiting.
+    public func wake() {
+        pending.store(true, ordering: .relaxed)
+    }
+
+    /// Polls for jobs until graceful shutdown: at once when woken, else every second. A job in progress is cancelled
+    /// between chunks and, its lease expiring, is taken up again after a restart.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if self.readiness.migrated { await self.drain() }
+                var waited = 0
+                while !self.pending.exchange(false, ordering: .relaxed), waited < 1000, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    waited += 50
+                }
+            }
+        }
+    }
+
+    /// Runs every runnable job, then returns.
+    func drain() async {
+        while !Task.isCancelled {
+            do {
+                let now = WallClock.nowMillis()
+                telemetry.jobs.setQueueDepth(kind: "import", try await store.queuedJobCount(kind: "import"))
+                guard let job = try await store.claimJob(kind: "import", owner: instanceID, now: now, leaseUntil: now + Self.lease) else { return }
+                await process(job)
+            } catch {
+                logger.error("import poll failed", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private func process(_ job: Job) async {
+        var logger = logger
+        logger[metadataKey: "tenant"] = "\(job.tenantID)"
+        logger[metadataKey: "rec.job_id"] = "\(job.id)"
+        let started = ContinuousClock.now
+        let runner = ImportRunner(store: store, telemetry: telemetry, job: job, owner: instanceID)
+        let outcome = await withSpan("import.run") { span in
+            span.attributes["rec.tenant"] = job.tenantID
+            span.attributes["rec.job_id"] = job.id
+            return await runner.run()
+        }
+        if outcome.interrupted {
+            logger.info("import interrupted", metadata: ["rec.accepted": "\(outcome.accepted)"])
+            return
+        }
+        do {
+            try await store.finishJob(
+                id: job.id, status: outcome.status, progress: outcome.status == .succeeded ? 1 : outcome.progress, accepted: outcome.accepted,
+                rejected: outcome.rejected, errors: outcome.errors, message: outcome.message, now: WallClock.nowMillis()
+            )
+        } catch {
+            logger.error("import finish failed", metadata: ["error": "\(error)"])
+            return
+        }
+        if let path = job.params["spool_path"]?.stringValue { unlink(path) }
+        telemetry.jobs.finished(kind: "import", status: outcome.status.rawValue, duration: ContinuousClock.now - started)
+        logger.info("import finished", metadata: [
+            "rec.status": "\(outcome.status.rawValue)", "rec.accepted": "\(outcome.accepted)", "rec.rejected": "\(outcome.rejected)",
+        ])
+    }
+}
+

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import RecCore
+
+/// Renders errors as `{"error":{"code","message","details"}}` with the right status.
+enum ErrorResponse {
+    static func make(_ error: RecError) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if error.status == 429, let retry = error.details["retry_after"]?.numberValue {
+            headers[.retryAfter] = String(Int(retry))
+        }
+        var payload: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
+        if !error.details.isEmpty { payload["details"] = .object(error.details) }
+        let body = JSONColumnEncoder.encode(["error": JSONValue.object(payload)])
+        return Response(status: .init(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Maps any error to a `RecError`: our own pass through, framework errors keep their status, the rest are 500s.
+    static func classify(_ error: any Error) -> RecError {
+        switch error {
+        case let error as RecError:
+            return error
+        case let error as HTTPError:
+            switch error.status.code {
+            case 404: return RecError.notFound("route")
+            case 405: return RecError(code: "method_not_allowed", status: 405, message: "method not allowed on this route")
+            case 413: return RecError.tooLarge("request body exceeds the limit of this endpoint")
+            default: return RecError(code: "http_\(error.status.code)", status: Int(error.status.code), message: error.body ?? error.status.reasonPhrase)
+            }
+        case let error as any HTTPResponseError where error.status.code < 500:
+            return RecError(code: "http_\(error.status.code)", status: Int(error.status.code), message: error.status.reasonPhrase)
+        default:
+            return RecError(code: "internal", status: 500, message: "internal error")
+        }
+    }
+}
+
+/// JSON encoding for response bodies (sorted keys so answers are byte-stable, e.g. for idempotent replays).
+enum JSONColumnEncoder {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Our response types are plain Codable values; encoding them cannot fail.
+        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+}

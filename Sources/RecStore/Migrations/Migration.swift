@@ -1,0 +1,30 @@
+/// One versioned schema change; `{{ID}}`, `{{BLOB}}` and `{{TEXTKEY}}` are replaced per dialect.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+
+    /// The statements in `dialect`.
+    func sql(for dialect: SQLDialect) -> [String] {
+        statements.map { statement in
+            switch dialect {
+            case .sqlite:
+                statement
+                    .replacingOccurrences(of: "{{ID}}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+                    .replacingOccurrences(of: "{{BLOB}}", with: "BLOB")
+                    .replacingOccurrences(of: "{{TEXTKEY}}", with: "TEXT")
+            case .postgres:
+                statement
+                    .replacingOccurrences(of: "{{ID}}", with: "BIGSERIAL PRIMARY KEY")
+                    .replacingOccurrences(of: "{{BLOB}}", with: "BYTEA")
+                    .replacingOccurrences(of: "{{TEXTKEY}}", with: "TEXT COLLATE \"C\"")
+            }
+        }
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

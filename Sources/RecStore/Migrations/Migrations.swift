@@ -1,0 +1,62 @@
+/// The schema's history. Append new migrations; never edit one that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "tenants_keys_catalogue_events_jobs", statements: [
+            """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, status TEXT NOT NULL, created_at BIGINT NOT NULL,
+                rate_limit_per_second DOUBLE PRECISION, rate_limit_burst BIGINT
+            )
+            """,
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), prefix TEXT NOT NULL UNIQUE,
+                hash {{BLOB}} NOT NULL, scopes TEXT NOT NULL, name TEXT, created_at BIGINT NOT NULL, revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX api_keys_tenant ON api_keys (tenant_id)",
+            """
+            CREATE TABLE interaction_types (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL,
+                requires_value BIGINT NOT NULL, PRIMARY KEY (tenant_id, name)
+            )
+            """,
+            """
+            CREATE TABLE items (
+                tenant_id TEXT NOT NULL, item_id {{TEXTKEY}} NOT NULL, title TEXT, category TEXT, tags TEXT NOT NULL,
+                properties TEXT NOT NULL, available BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, item_id)
+            )
+            """,
+            """
+            CREATE TABLE users (
+                tenant_id TEXT NOT NULL, user_id {{TEXTKEY}} NOT NULL, properties TEXT NOT NULL, updated_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, user_id)
+            )
+            """,
+            """
+            CREATE TABLE interactions (
+                id {{ID}}, tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, item_id TEXT NOT NULL, type TEXT NOT NULL,
+                weight DOUBLE PRECISION NOT NULL, ts BIGINT NOT NULL, recommendation_id TEXT, created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX interactions_tenant_user ON interactions (tenant_id, user_id, ts)",
+            """
+            CREATE TABLE idempotency_keys (
+                tenant_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status BIGINT NOT NULL,
+                body TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, key)
+            )
+            """,
+            """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, params TEXT NOT NULL,
+                progress DOUBLE PRECISION NOT NULL, accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, errors TEXT NOT NULL,
+                message TEXT, created_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT, owner TEXT,
+                lease_expires_at BIGINT, attempts BIGINT NOT NULL, cancel_requested BIGINT NOT NULL,
+                checkpoint BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE INDEX jobs_queue ON jobs (status, kind, created_at)",
+            "CREATE INDEX jobs_tenant ON jobs (tenant_id, created_at)",
+        ]),
+    ]
+}

@@ -1,0 +1,146 @@
+import RecCore
+
+extension RecordStore {
+    /// Stores a new job; `owner` pins it to one instance (imports read a file only that instance holds).
+    public func createJob(_ job: Job, owner: String?) async throws {
+        try await measure("create_job") {
+            try await database.execute("""
+                INSERT INTO jobs (id, tenant_id, kind, status, params, progress, accepted, rejected, errors, message, created_at, owner, attempts, cancel_requested)
+                VALUES (\(job.id), \(job.tenantID), \(job.kind), \(job.status.rawValue), \(JSONColumn.encode(job.params)), \(job.progress),
+                        \(job.accepted), \(job.rejected), \(JSONColumn.encode(job.errors)), \(job.message), \(job.createdAt), \(owner), \(0), \(0))
+                """)
+        }
+    }
+
+    /// One job of a tenant.
+    public func job(tenantID: String, id: String) async throws -> Job? {
+        try await measure("get_job") {
+            try await database.query("SELECT * FROM jobs WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.job)
+        }
+    }
+
+    /// A tenant's most recent jobs.
+    public func jobs(tenantID: String, limit: Int) async throws -> [Job] {
+        try await measure("list_jobs") {
+            try await database.query("SELECT * FROM jobs WHERE tenant_id = \(tenantID) ORDER BY created_at DESC, id LIMIT \(limit)").map(Self.job)
+        }
+    }
+
+    /// Leases the oldest runnable job of `kind` for `owner` until `leaseUntil`: a queued one, or a running one whose lease
+    /// expired (its worker died). On PostgreSQL concurrent workers skip each other's rows (`FOR UPDATE SKIP LOCKED`).
+    public func claimJob(kind: String, owner: String, now: Int64, leaseUntil: Int64) async throws -> Job? {
+        try await measure("claim_job") {
+            let lock = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let rows = try await database.query("""
+                UPDATE jobs SET status = 'running', owner = \(owner), lease_expires_at = \(leaseUntil), attempts = attempts + 1,
+                    started_at = COALESCE(started_at, \(now))
+                WHERE id = (
+                    SELECT id FROM jobs WHERE kind = \(kind) AND (owner IS NULL OR owner = \(owner))
+                      AND (status = 'queued' OR (status = 'running' AND lease_expires_at < \(now)))
+                    ORDER BY created_at, id LIMIT 1\(raw: lock)
+                )
+                RETURNING *
+                """)
+            return try rows.first.map(Self.job)
+        }
+    }
+
+    /// Records progress and extends the lease; returns whether cancellation was requested.
+    public func updateJobProgress(id: String, progress: Double, accepted: Int, rejected: Int, errors: [RowError], leaseUntil: Int64) async throws -> Bool {
+        try await measure("update_job") {
+            let rows = try await database.query("""
+                UPDATE jobs SET progress = \(progress), accepted = \(accepted), rejected = \(rejected), errors = \(JSONColumn.encode(errors)),
+                    lease_expires_at = \(leaseUntil)
+                WHERE id = \(id) AND status = 'running' RETURNING cancel_requested
+                """)
+            return rows.first?.int("cancel_requested") == 1
+        }
+    }
+
+    /// Moves a running job to a final status with its final counts.
+    public func finishJob(id: String, status: Job.Status, progress: Double, accepted: Int, rejected: Int, errors: [RowError], message: String?, now: Int64) async throws {
+        try await measure("finish_job") {
+            try await database.execute("""
+                UPDATE jobs SET status = \(status.rawValue), progress = \(progress), accepted = \(accepted), rejected = \(rejected),
+                    errors = \(JSONColumn.encode(errors)), message = \(message), finished_at = \(now), lease_expires_at = NULL
+                WHERE id = \(id) AND status IN ('queued', 'running')
+                """)
+        }
+    }
+
+    /// Asks a job to stop: a queued job is cancelled at once, a running one at its next checkpoint. Nil when not found.
+    public func cancelJob(tenantID: String, id: String, now: Int64) async throws -> Job? {
+        try await measure("cancel_job") {
+            try await database.transaction { db in
+                try await db.execute("""
+                    UPDATE jobs SET status = 'cancelled', finished_at = \(now), message = 'cancelled before it started'
+                    WHERE tenant_id = \(tenantID) AND id = \(id) AND status = 'queued'
+                    """)
+                try await db.execute("UPDATE jobs SET cancel_requested = 1 WHERE tenant_id = \(tenantID) AND id = \(id) AND status = 'running'")
+                return try await db.query("SELECT * FROM jobs WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.job)
+            }
+        }
+    }
+
+    /// Queued jobs of `kind`, for the queue-depth gauge.
+    public func queuedJobCount(kind: String) async throws -> Int {
+        try await measure("count_queued_jobs") {
+            Int(try await database.query("SELECT COUNT(*) AS n FROM jobs WHERE kind = \(kind) AND status = 'queued'").first?.int("n") ?? 0)
+        }
+    }
+
+    /// The rows of one import chunk, by kind.
+    public enum ImportRows: Sendable {
+        case interactions([Interaction])
+        case items([Item])
+        case users([User])
+    }
+
+    /// Writes one import chunk and the job's progress in one transaction, so a restarted import resumes exactly after
+    /// the last committed record (`checkpoint`). Returns whether cancellation was requested; throws when the job is no
+    /// longer leased by `owner`.
+    public func commitImportChunk(jobID: String, tenantID: String, owner: String, rows: ImportRows, checkpoint: Int, progress: Double, accepted: Int, rejected: Int, errors: [RowError], leaseUntil: Int64) async throws -> Bool {
+        try await measure("commit_import_chunk") {
+            let now = WallClock.nowMillis()
+            return try await database.transaction { db in
+                let updated = try await db.query("""
+                    UPDATE jobs SET checkpoint = \(checkpoint), progress = \(progress), accepted = \(accepted), rejected = \(rejected),
+                        errors = \(JSONColumn.encode(errors)), lease_expires_at = \(leaseUntil)
+                    WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) RETURNING cancel_requested
+                    """)
+                guard let row = updated.first else { throw RecError.conflict("import job \(jobID) is no longer leased by this worker") }
+                switch rows {
+                case .interactions(let events): try await Self.insertInteractionRows(tenantID: tenantID, events, now: now, into: db)
+                case .items(let items): try await Self.upsertItemRows(tenantID: tenantID, items, into: db)
+                case .users(let users): try await Self.upsertUserRows(tenantID: tenantID, users, into: db)
+                }
+                return row.int("cancel_requested") == 1
+            }
+        }
+    }
+
+    /// Where a leased import resumes: records already committed.
+    public func jobCheckpoint(id: String) async throws -> Int {
+        try await measure("get_job_checkpoint") {
+            Int(try await database.query("SELECT checkpoint FROM jobs WHERE id = \(id)").first?.int("checkpoint") ?? 0)
+        }
+    }
+
+    static func job(_ row: SQLRow) throws -> Job {
+        Job(
+            id: try row.requiredString("id"),
+            tenantID: try row.requiredString("tenant_id"),
+            kind: try row.requiredString("kind"),
+            status: Job.Status(rawValue: try row.requiredString("status")) ?? .failed,
+            params: JSONColumn.decode([String: JSONValue].self, row.string("params"), default: [:]),
+            progress: row.double("progress") ?? 0,
+            accepted: Int(row.int("accepted") ?? 0),
+            rejected: Int(row.int("rejected") ?? 0),
+            errors: JSONColumn.decode([RowError].self, row.string("errors"), default: []),
+            message: row.string("message"),
+            createdAt: row.int("created_at") ?? 0,
+            startedAt: row.int("started_at"),
+            finishedAt: row.int("finished_at")
+        )
+    }
+}

@@ -1,0 +1,89 @@
+/// The embedded store: one SQLite file in WAL mode, a single writer connection and a few reader connections.
+public final class SQLiteDatabase: SQLDatabase {
+    /// Always `.sqlite`.
+    public let dialect = SQLDialect.sqlite
+    private let writer: SQLiteConnection
+    private let writerLock = AsyncLock()
+    private let readers: [SQLiteConnection]
+    private let readerLocks: [AsyncLock]
+    private let nextReader = RoundRobin()
+
+    /// Opens (creating) the database file at `path`; `synchronousFull` makes every commit survive power loss too.
+    public init(path: String, readers readerCount: Int = 4, synchronousFull: Bool = false) throws {
+        writer = try SQLiteConnection(path: path, readOnly: false)
+        try writer.exec(synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        readers = try (0..<max(1, readerCount)).map { _ in try SQLiteConnection(path: path, readOnly: false) }
+        readerLocks = readers.map { _ in AsyncLock() }
+    }
+
+    /// Runs a write statement on the writer connection.
+    public func execute(_ query: SQLQuery) async throws {
+        let (sql, binds) = query.render(dialect)
+        try await writerLock.withLock { _ = try writer.run(sql, binds, collect: false) }
+    }
+
+    /// Runs a read on a reader connection; statements that write (RETURNING) go to the writer.
+    public func query(_ query: SQLQuery) async throws -> [SQLRow] {
+        let (sql, binds) = query.render(dialect)
+        if Self.isWrite(sql) {
+            return try await writerLock.withLock { try writer.run(sql, binds, collect: true) }
+        }
+        let index = nextReader.next(readers.count)
+        return try await readerLocks[index].withLock { try readers[index].run(sql, binds, collect: true) }
+    }
+
+    /// Inserts rows one statement execution at a time inside a transaction (SQLite's fastest bulk path).
+    public func insertMany(table: String, columns: [String], rows: [[SQLValue]], suffix: String) async throws {
+        try await transaction { try await $0.insertMany(table: table, columns: columns, rows: rows, suffix: suffix) }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await writerLock.withLock {
+            try writer.exec("BEGIN IMMEDIATE")
+            do {
+                let value = try await body(SQLiteTransaction(connection: writer))
+                try writer.exec("COMMIT")
+                return value
+            } catch {
+                try? writer.exec("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Whether the database answers.
+    public func ping() async -> Bool {
+        (try? await query("SELECT 1 AS one").first?.int("one")) == 1
+    }
+
+    /// Connections close when this object is released.
+    public func close() async {}
+
+    private static func isWrite(_ sql: String) -> Bool {
+        let head = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased()
+        return head != "SELECT" && !head.hasPrefix("WITH")
+    }
+}
+
+/// The executor handed to a SQLite transaction body: the writer connection, already locked.
+struct SQLiteTransaction: SQLExecutor {
+    let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(_ query: SQLQuery) async throws {
+        let (sql, binds) = query.render(.sqlite)
+        _ = try connection.run(sql, binds, collect: false)
+    }
+
+    func query(_ query: SQLQuery) async throws -> [SQLRow] {
+        let (sql, binds) = query.render(.sqlite)
+        return try connection.run(sql, binds, collect: true)
+    }
+
+    func insertMany(table: String, columns: [String], rows: [[SQLValue]], suffix: String) async throws {
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) \(suffix)"
+        for row in rows { _ = try connection.run(sql, row, collect: false) }
+    }
+}

@@ -1,0 +1,11 @@
+import RecCore
+
+/// Turns an error into a bounded label value for error counters.
+public enum ErrorClassifier {
+    /// `RecError` codes are bounded; anything else is labelled by its type name.
+    public static func label(for error: any Error) -> String {
+        if let error = error as? RecError { return error.code }
+        if error is CancellationError { return "cancelled" }
+        return String(describing: type(of: error))
+    }
+}

@@ -1,0 +1,33 @@
+import Prometheus
+
+/// Rows accepted and rejected by ingestion, by entity kind and rejection reason.
+public final class IngestMetrics: Sendable {
+    struct RejectKey: Hashable, Sendable {
+        let kind: String
+        let reason: String
+    }
+
+    private let accepted: MetricCache<String, Counter>
+    private let rejected: MetricCache<RejectKey, Counter>
+
+    init(registry: PrometheusCollectorRegistry) {
+        accepted = MetricCache { kind in
+            registry.makeCounter(name: "rec_ingest_rows_accepted_total", labels: [("kind", kind)], help: "Rows stored by ingestion (API and imports).")
+        }
+        rejected = MetricCache { key in
+            registry.makeCounter(name: "rec_ingest_rows_rejected_total", labels: [("kind", key.kind), ("reason", key.reason)], help: "Rows refused by ingestion, by reason.")
+        }
+    }
+
+    /// Counts `count` stored rows of `kind` (`items`, `users`, `interactions`).
+    public func accepted(_ kind: String, count: Int) {
+        guard count > 0 else { return }
+        accepted(kind).increment(by: Int64(count))
+    }
+
+    /// Counts `count` refused rows of `kind`; `reason` is a bounded code such as `invalid_field`.
+    public func rejected(_ kind: String, reason: String, count: Int = 1) {
+        guard count > 0 else { return }
+        rejected(RejectKey(kind: kind, reason: reason)).increment(by: Int64(count))
+    }
+}

@@ -1,0 +1,20 @@
+import Synchronization
+
+/// A lock-protected map from a label tuple to a metric object, so hot paths never rebuild metric handles.
+final class MetricCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let storage = Mutex<[Key: Value]>([:])
+    private let make: @Sendable (Key) -> Value
+
+    init(_ make: @escaping @Sendable (Key) -> Value) {
+        self.make = make
+    }
+
+    func callAsFunction(_ key: Key) -> Value {
+        storage.withLock { map in
+            if let value = map[key] { return value }
+            let value = make(key)
+            map[key] = value
+            return value
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Prometheus
+import Tracing
+
+/// The one wrapper every module's calls go through: a child span plus calls, errors and a duration histogram by operation.
+public final class ModuleInstrument: Sendable {
+    /// The module name used in metric names (`rec_<module>_…`) and span names (`<module>.<operation>`).
+    public let module: String
+    private let calls: MetricCache<String, Counter>
+    private let errors: MetricCache<ErrorKey, Counter>
+    private let durations: MetricCache<String, DurationHistogram>
+
+    struct ErrorKey: Hashable, Sendable {
+        let operation: String
+        let error: String
+    }
+
+    /// Creates the instrument for `module`, registering its three families on first use of each operation.
+    public init(module: String, registry: PrometheusCollectorRegistry) {
+        self.module = module
+        calls = MetricCache { operation in
+            registry.makeCounter(name: "rec_\(module)_calls_total", labels: [("operation", operation)], help: "Calls into the \(module) module.")
+        }
+        errors = MetricCache { key in
+            registry.makeCounter(name: "rec_\(module)_errors_total", labels: [("operation", key.operation), ("error", key.error)], help: "Failed calls into the \(module) module.")
+        }
+        durations = MetricCache { operation in
+            registry.makeDurationHistogram(
+                name: "rec_\(module)_duration_seconds", labels: [("operation", operation)], buckets: Telemetry.latencyBuckets,
+                help: "Duration of calls into the \(module) module."
+            )
+        }
+    }
+
+    /// Runs `body` as `operation`: inside a child span, counted, timed, and its error (if any) classified by `classify`.
+    public func measure<T>(
+        _ operation: String,
+        attributes: [(String, String)] = [],
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let start = ContinuousClock.now
+        calls(operation).increment()
+        do {
+            let value = try await withSpan("\(module).\(operation)", ofKind: .client) { span in
+                for (key, value) in attributes { span.attributes[key] = value }
+                return try await body()
+            }
+            durations(operation).record(ContinuousClock.now - start)
+            return value
+        } catch {
+            durations(operation).record(ContinuousClock.now - start)
+            errors(ErrorKey(operation: operation, error: ErrorClassifier.label(for: error))).increment()
+            throw error
+        }
+    }
+}

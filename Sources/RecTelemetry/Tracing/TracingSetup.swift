@@ -1,0 +1,37 @@
+import OTel
+import ServiceLifecycle
+import Tracing
+
+/// Builds the process tracer from the standard `OTEL_*` environment: spans always get W3C ids (so logs carry them),
+/// and are exported over OTLP/HTTP protobuf only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces variant) is set.
+public enum TracingSetup {
+    /// An environment value the OTLP/HTTP-only build cannot honour.
+    public struct InvalidEnvironment: Error, CustomStringConvertible {
+        /// What is wrong, naming the variable.
+        public let description: String
+    }
+
+    /// Whether the environment asks for export.
+    public static func exportEnabled(_ environment: [String: String]) -> Bool {
+        let endpoint = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? ""
+        return !endpoint.isEmpty && environment["OTEL_SDK_DISABLED"]?.lowercased() != "true"
+    }
+
+    /// Validates the environment and makes the tracer and its background service (which flushes on shutdown).
+    public static func make(environment: [String: String], serviceName: String = "recommender") throws -> (tracer: any Tracer, service: any Service) {
+        for key in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] {
+            if let value = environment[key], value != "http/protobuf" {
+                throw InvalidEnvironment(description: "\(key)=\(value) is not supported: this build exports OTLP over http/protobuf only")
+            }
+        }
+        var config = OTel.Configuration.default
+        config.serviceName = environment["OTEL_SERVICE_NAME"] ?? serviceName
+        config.diagnosticLogLevel = .warning
+        config.logs.enabled = false
+        config.metrics.enabled = false
+        config.traces.exporter = exportEnabled(environment) ? .otlp : .none
+        config.traces.otlpExporter.protocol = .httpProtobuf
+        let backend = try OTel.makeTracingBackend(configuration: config)
+        return (backend.factory, backend.service)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `recommender` command: serve the API or administer tenants.
+@main
+struct Recommender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A multi-tenant, observability-first recommendation service.",
+        subcommands: [Serve.self, Tenants.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import RecServer
+import RecTelemetry
+import ServiceLifecycle
+import Tracing
+
+/// `recommender serve`: runs the HTTP API until SIGTERM or SIGINT, then drains and flushes.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to bind.")
+    var port: Int = 8080
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = store.dataDir
+        configuration.host = host
+        configuration.port = port
+        do {
+            try configuration.apply(environment: environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        if let url = store.databaseURL { configuration.databaseURL = url }
+
+        // Telemetry backends are process-wide: bootstrap them once, here, never in the application builder.
+        let telemetry = Telemetry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: telemetry.registry))
+        let tracing: (tracer: any Tracer, service: any Service)
+        do {
+            tracing = try TracingSetup.make(environment: environment)
+        } catch let error as TracingSetup.InvalidEnvironment {
+            throw ValidationError(error.description)
+        }
+        InstrumentationSystem.bootstrap(tracing.tracer)
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, level: level, metadataProvider: provider) }, metadataProvider: LoggerFactory.traceMetadataProvider)
+        let logger = LoggerFactory.make(label: "recommender", level: level)
+
+        let (app, _) = try await buildApplication(configuration: configuration, telemetry: telemetry, logger: logger)
+        logger.info("service starting", metadata: [
+            "rec.address": "\(configuration.host):\(configuration.port)",
+            "rec.store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
+            "rec.otlp_export": "\(TracingSetup.exportEnabled(environment))",
+            "rec.admin_api": "\(configuration.adminToken != nil)",
+        ])
+        // The app shuts down first (draining requests), then the tracer flushes what the drain produced.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: tracing.service), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        logger.info("service stopped")
+    }
+}

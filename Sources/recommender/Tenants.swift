@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RecServer
+import RecStore
+import RecTelemetry
+
+/// `recommender tenants ...`: tenant administration straight against the store.
+struct Tenants: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create and list tenants.", subcommands: [Create.self, List.self])
+
+    /// `recommender tenants create --name acme`: prints `{"tenant_id","api_key",...}`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a tenant and print its first API key (shown once) as JSON.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "The tenant's unique name.")
+        var name: String
+
+        func run() async throws {
+            let created = try await withStore(store) { try await $0.create(name: name) }
+            print(String(decoding: try JSONEncoder.sorted.encode(created), as: UTF8.self))
+        }
+    }
+
+    /// `recommender tenants list`: one JSON object per tenant.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tenants as JSON lines.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let tenants = try await withStore(store) { try await $0.store.tenants() }
+            for tenant in tenants {
+                print(String(decoding: try JSONEncoder.sorted.encode(["tenant_id": tenant.id, "name": tenant.name, "status": tenant.status.rawValue]), as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// Opens the store, migrates it, runs `body` with a tenant service, and closes it.
+func withStore<T: Sendable>(_ options: StoreOptions, _ body: @escaping @Sendable (TenantService) async throws -> T) async throws -> T {
+    var logger = Logger(label: "recommender")
+    logger.logLevel = .warning
+    let url = options.databaseURL ?? ProcessInfo.processInfo.environment["RECOMMENDER_DATABASE_URL"]
+    let opened = try StoreFactory.open(databaseURL: url, dataDirectory: options.dataDir, logger: logger)
+    let service = TenantService(store: RecordStore(database: opened.database, telemetry: Telemetry()), authenticator: nil)
+    guard let pool = opened.service else {
+        try await Migrator(database: opened.database).migrate(logger: logger)
+        return try await body(service)
+    }
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await pool.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        try await Migrator(database: opened.database).migrate(logger: logger)
+        let value = try await body(service)
+        return value
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
