@@ -91,6 +91,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RecTesting",
+            dependencies: [
+                "RecStore",
+                "RecTelemetry",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RecCoreTests",
             dependencies: ["RecCore"],
@@ -98,14 +109,17 @@ let package = Package(
         ),
         .testTarget(
             name: "RecStoreTests",
-            dependencies: ["RecStore", "RecCore"],
+            dependencies: ["RecStore", "RecCore", "RecTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RecServerTests",
             dependencies: [
                 "RecServer",
+                "RecTesting",
+                "recommender",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -32,12 +32,13 @@ public struct RecError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// 400: a batch was rejected whole because some rows are invalid; `rows` lists them.
     public static func invalidRows(_ rows: [RowError], total: Int) -> RecError {
+        let invalid = Set(rows.map(\.index)).count
         let shown = rows.prefix(100).map { JSONValue.object(["index": .number(Double($0.index)), "field": .string($0.field), "message": .string($0.message)]) }
         return RecError(
             code: "invalid_rows",
             status: 400,
-            message: "\(rows.count) of \(total) rows are invalid; nothing was written",
-            details: ["field": .string(rows.first?.field ?? ""), "rows": .array(Array(shown)), "invalid_count": .number(Double(rows.count))]
+            message: "\(invalid) of \(total) rows are invalid; nothing was written",
+            details: ["field": .string(rows.first?.field ?? ""), "rows": .array(Array(shown)), "invalid_count": .number(Double(invalid))]
         )
     }
 
