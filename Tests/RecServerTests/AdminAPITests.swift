@@ -9,7 +9,8 @@ struct AdminAPITests {
     @Test("creating a tenant returns its id and a working all-scopes key, shown once", arguments: TestStore.all)
     func createTenant(store: TestStore) async throws {
         try await TestApp(store).run { client, parts throws in
-            let reply = try await client.send(.post, "/admin/v1/tenants", key: TestApp.adminToken, json: ["name": "acme"])
+            let name = JSONValue.string("acme-\(UUID().uuidString.prefix(8))")
+            let reply = try await client.send(.post, "/admin/v1/tenants", key: TestApp.adminToken, json: ["name": name])
             #expect(reply.status == 201)
             let key = try #require(reply.json["api_key"]?.stringValue)
             let tenantID = try #require(reply.json["tenant_id"]?.stringValue)
@@ -22,7 +23,7 @@ struct AdminAPITests {
             #expect(!String(decoding: stored[0].hash, as: UTF8.self).contains(key))
             let listed = try await client.send(.get, "/admin/v1/tenants/\(tenantID)/keys", key: TestApp.adminToken)
             #expect(!listed.text.contains(key))
-            #expect(try await client.send(.post, "/admin/v1/tenants", key: TestApp.adminToken, json: ["name": "acme"]).status == 409)
+            #expect(try await client.send(.post, "/admin/v1/tenants", key: TestApp.adminToken, json: ["name": name]).status == 409)
         }
     }
 

@@ -18,9 +18,7 @@ struct InteractionsController {
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
         let idempotencyKey = try Self.idempotencyKey(request)
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        let body = try await BatchBody.json(Request(head: request.head, body: .init(buffer: buffer)), context: context)
+        let body = try await BatchBody.json(request, context: context)
         let (rows, single) = try BatchBody.rows(body, key: "interactions", allowSingle: true)
         let types = try await store.interactionTypes(tenantID: caller.tenantID)
         let parser = RowParser(types: types, now: WallClock.nowMillis())
@@ -29,7 +27,7 @@ struct InteractionsController {
         }
         let answer = JSONColumnEncoder.encode(AcceptedPayload(accepted: events.count))
         let record = idempotencyKey.map {
-            IdempotencyRecord(key: $0, requestHash: Self.hash(buffer), status: 200, body: String(decoding: answer, as: UTF8.self))
+            IdempotencyRecord(key: $0, requestHash: Self.hash(body), status: 200, body: String(decoding: answer, as: UTF8.self))
         }
         switch try await store.insertInteractions(tenantID: caller.tenantID, events, idempotency: record, now: parser.now) {
         case .stored:
@@ -52,7 +50,8 @@ struct InteractionsController {
         return key
     }
 
-    private static func hash(_ buffer: ByteBuffer) -> String {
-        SHA256.hash(data: Array(buffer: buffer)).map { String(format: "%02x", $0) }.joined()
+    /// A hash of the body's canonical form (keys sorted), so a retry that re-serialises the same JSON still matches.
+    private static func hash(_ body: JSONValue) -> String {
+        SHA256.hash(data: JSONColumnEncoder.encode(body)).map { String(format: "%02x", $0) }.joined()
     }
 }
