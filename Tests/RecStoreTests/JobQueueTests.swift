@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import RecCore
+import RecStore
+import RecTesting
+
+@Suite("Job queue")
+struct JobQueueTests {
+    static func job(kind: String, tenantID: String = "t_test") -> Job {
+        Job(id: Identifier.random(prefix: "j"), tenantID: tenantID, kind: kind, status: .queued, params: [:], createdAt: WallClock.nowMillis())
+    }
+
+    @Test("concurrent workers never lease the same job twice", arguments: TestStore.all)
+    func exclusiveLeases(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let kind = "test-\(UUID().uuidString.prefix(8))"
+            let created = (0..<20).map { _ in Self.job(kind: kind) }
+            for job in created { try await records.createJob(job, owner: nil) }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<6 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while let job = try await records.claimJob(kind: kind, owner: "w\(worker)", now: WallClock.nowMillis(), leaseUntil: WallClock.nowMillis() + 60_000) {
+                            mine.append(job.id)
+                        }
+                        return mine
+                    }
+                }
+                var all: [String] = []
+                for try await ids in group { all += ids }
+                return all
+            }
+            #expect(claimed.count == 20)
+            #expect(Set(claimed) == Set(created.map(\.id)))
+        }
+    }
+
+    @Test("an expired lease is taken again; a job pinned to one owner is invisible to others", arguments: TestStore.all)
+    func leaseExpiryAndOwnership(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let kind = "test-\(UUID().uuidString.prefix(8))"
+            let job = Self.job(kind: kind)
+            try await records.createJob(job, owner: "node-a")
+            let now = WallClock.nowMillis()
+            #expect(try await records.claimJob(kind: kind, owner: "node-b", now: now, leaseUntil: now + 1_000) == nil)
+            let first = try await records.claimJob(kind: kind, owner: "node-a", now: now, leaseUntil: now + 1_000)
+            #expect(first?.id == job.id)
+            #expect(first?.status == .running)
+            // Still leased: nobody gets it.
+            #expect(try await records.claimJob(kind: kind, owner: "node-a", now: now + 500, leaseUntil: now + 1_500) == nil)
+            // The worker died; after the lease runs out the owner takes it up again.
+            let again = try await records.claimJob(kind: kind, owner: "node-a", now: now + 2_000, leaseUntil: now + 3_000)
+            #expect(again?.id == job.id)
+            try await records.finishJob(id: job.id, status: .succeeded, progress: 1, accepted: 3, rejected: 0, errors: [], message: nil, now: now + 2_500)
+            #expect(try await records.claimJob(kind: kind, owner: "node-a", now: now + 9_000, leaseUntil: now + 10_000) == nil)
+            #expect(try await records.job(tenantID: job.tenantID, id: job.id)?.status == .succeeded)
+            #expect(try await records.job(tenantID: "t_other", id: job.id) == nil)
+        }
+    }
+
+    @Test("cancelling a queued job ends it at once; a running one is flagged for its next checkpoint", arguments: TestStore.all)
+    func cancellation(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let kind = "test-\(UUID().uuidString.prefix(8))"
+            let queued = Self.job(kind: kind)
+            try await records.createJob(queued, owner: nil)
+            #expect(try await records.cancelJob(tenantID: queued.tenantID, id: queued.id, now: WallClock.nowMillis())?.status == .cancelled)
+            let running = Self.job(kind: kind)
+            try await records.createJob(running, owner: "me")
+            _ = try await records.claimJob(kind: kind, owner: "me", now: WallClock.nowMillis(), leaseUntil: WallClock.nowMillis() + 60_000)
+            #expect(try await records.cancelJob(tenantID: running.tenantID, id: running.id, now: WallClock.nowMillis())?.status == .running)
+            let flagged = try await records.updateJobProgress(id: running.id, progress: 0.5, accepted: 1, rejected: 0, errors: [], leaseUntil: WallClock.nowMillis() + 60_000)
+            #expect(flagged)
+        }
+    }
+}

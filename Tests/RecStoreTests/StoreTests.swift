@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import RecCore
+import RecStore
+import RecTesting
+
+@Suite("Record store")
+struct StoreTests {
+    @Test("migrations are recorded and applying them again changes nothing", arguments: TestStore.all)
+    func migrationsAreIdempotent(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let migrator = Migrator(database: records.database)
+            let version = try await migrator.currentVersion()
+            #expect(version >= 1)
+            #expect(try await migrator.migrate(logger: .init(label: "test")).isEmpty)
+            #expect(try await migrator.currentVersion() == version)
+        }
+    }
+
+    @Test("a failing transaction writes nothing", arguments: TestStore.all)
+    func rollback(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await records.database.transaction { db in
+                    try await db.execute("INSERT INTO users (tenant_id, user_id, properties, updated_at) VALUES (\(tenant), \("u1"), \("{}"), \(1))")
+                    throw Boom()
+                }
+            }
+            #expect(try await records.user(tenantID: tenant, userID: "u1") == nil)
+        }
+    }
+
+    @Test("values round-trip through binds unchanged, including quotes and non-ASCII text", arguments: TestStore.all)
+    func bindsAreNeverSpliced(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            let tricky = "it's \"quoted\"; DROP TABLE items; -- 😀 ünïcode"
+            try await records.upsertItems(tenantID: tenant, [Item(itemID: tricky, title: tricky, properties: ["k": .string(tricky)], updatedAt: 5)])
+            let item = try #require(try await records.item(tenantID: tenant, itemID: tricky))
+            #expect(item.title == tricky)
+            #expect(item.properties["k"] == .string(tricky))
+            #expect(try await records.items(tenantID: tenant, after: nil, limit: 10).count == 1)
+        }
+    }
+}
