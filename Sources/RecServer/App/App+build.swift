@@ -72,7 +72,7 @@ public func buildApplication(
         logger: logger
     )
     if let service = opened.service { app.addServices(service) }
-    app.addServices(worker)
+    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger))
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()

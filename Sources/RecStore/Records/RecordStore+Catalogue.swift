@@ -9,19 +9,17 @@ extension RecordStore {
     }
 
     static func upsertItemRows(tenantID: String, _ items: [Item], into db: any SQLExecutor) async throws {
-        do {
-            let rows = Self.lastWins(items, key: \.itemID).map { item -> [SQLValue] in
-                [.text(tenantID), .text(item.itemID), item.title.sqlValue, item.category.sqlValue, .text(JSONColumn.encode(item.tags)),
-                 .text(JSONColumn.encode(item.properties)), item.available.sqlValue, .int(item.updatedAt)]
-            }
-            try await db.insertMany(
-                table: "items", columns: ["tenant_id", "item_id", "title", "category", "tags", "properties", "available", "updated_at"], rows: rows,
-                suffix: """
-                    ON CONFLICT (tenant_id, item_id) DO UPDATE SET title = excluded.title, category = excluded.category, tags = excluded.tags,
-                    properties = excluded.properties, available = excluded.available, updated_at = excluded.updated_at
-                    """
-            )
+        let rows = Self.lastWins(items, key: \.itemID).map { item -> [SQLValue] in
+            [.text(tenantID), .text(item.itemID), item.title.sqlValue, item.category.sqlValue, .text(JSONColumn.encode(item.tags)),
+             .text(JSONColumn.encode(item.properties)), item.available.sqlValue, .int(item.updatedAt)]
         }
+        try await db.insertMany(
+            table: "items", columns: ["tenant_id", "item_id", "title", "category", "tags", "properties", "available", "updated_at"], rows: rows,
+            suffix: """
+                ON CONFLICT (tenant_id, item_id) DO UPDATE SET title = excluded.title, category = excluded.category, tags = excluded.tags,
+                properties = excluded.properties, available = excluded.available, updated_at = excluded.updated_at
+                """
+        )
     }
 
     /// One item of a tenant.
@@ -59,15 +57,13 @@ extension RecordStore {
     }
 
     static func upsertUserRows(tenantID: String, _ users: [User], into db: any SQLExecutor) async throws {
-        do {
-            let rows = Self.lastWins(users, key: \.userID).map { user -> [SQLValue] in
-                [.text(tenantID), .text(user.userID), .text(JSONColumn.encode(user.properties)), .int(user.updatedAt)]
-            }
-            try await db.insertMany(
-                table: "users", columns: ["tenant_id", "user_id", "properties", "updated_at"], rows: rows,
-                suffix: "ON CONFLICT (tenant_id, user_id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at"
-            )
+        let rows = Self.lastWins(users, key: \.userID).map { user -> [SQLValue] in
+            [.text(tenantID), .text(user.userID), .text(JSONColumn.encode(user.properties)), .int(user.updatedAt)]
         }
+        try await db.insertMany(
+            table: "users", columns: ["tenant_id", "user_id", "properties", "updated_at"], rows: rows,
+            suffix: "ON CONFLICT (tenant_id, user_id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at"
+        )
     }
 
     /// One user of a tenant.
