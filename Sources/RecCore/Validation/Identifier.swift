@@ -8,6 +8,8 @@ public enum Identifier {
         let count = value.utf8.count
         if count == 0 { return "must not be empty" }
         if count > maxBytes { return "must be at most \(maxBytes) bytes of UTF-8, got \(count)" }
+        // Fast path: printable ASCII needs no Unicode property lookups.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         for scalar in value.unicodeScalars where scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator {
             return "must be printable (found U+\(String(scalar.value, radix: 16, uppercase: true)))"
         }

@@ -13,7 +13,7 @@ public struct RouteDescriptor: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Registers routes on a router group and remembers them, so a test can hold the OpenAPI document to the truth.
-public final class RouteRegistrar: Sendable {
+public final class RouteRegistrar {
     private let group: RouterGroup<AppRequestContext>
     private let prefix: String
     private let log: RouteLog

@@ -16,9 +16,9 @@ enum BatchBody {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw RecError.malformedBody("the request body is empty; send a JSON object") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
-        } catch let error as DecodingError {
-            throw RecError.malformedBody("the body is not valid JSON: \(Self.describe(error))")
+            return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+        } catch let error as JSONParser.Failure {
+            throw RecError.malformedBody("the body is not valid JSON: \(error.description)")
         }
     }
 
@@ -41,12 +41,5 @@ enum BatchBody {
         }
         guard allowSingle else { throw RecError.invalidField(key, "is required") }
         return ([body], true)
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context): context.underlyingError.map { "\($0)" } ?? context.debugDescription
-        default: "\(error)"
-        }
     }
 }

@@ -88,7 +88,7 @@ struct ImportFormat: Sendable, Equatable {
             case "tags":
                 object[column] = .array(field.split(separator: "|").map { .string(String($0)) })
             case "properties":
-                object[column] = (try? JSONDecoder().decode(JSONValue.self, from: Data(field.utf8))) ?? .string(field)
+                object[column] = (try? JSONParser.parse(Array(field.utf8))) ?? .string(field)
             default:
                 if knownColumns.contains(column) {
                     object[column] = .string(field)

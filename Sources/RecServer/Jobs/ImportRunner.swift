@@ -71,7 +71,7 @@ struct ImportRunner {
                 object = format.object(columns: columns, fields: fields)
             } else {
                 guard let bytes = reader.nextLineBytes() else { break }
-                if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
+                if let value = try? JSONParser.parse(bytes) {
                     object = .success(value)
                 } else {
                     object = .failure(RowError(index: 0, field: "$", message: "is not valid JSON"))

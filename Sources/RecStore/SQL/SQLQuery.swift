@@ -37,6 +37,11 @@ public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
             fragments.append(.bind(value.sqlValue))
         }
 
+        /// Appends a bound optional value (NULL when nil).
+        public mutating func appendInterpolation<T: SQLBindable>(_ value: T?) {
+            fragments.append(.bind(value?.sqlValue ?? .null))
+        }
+
         /// Appends trusted SQL text written in code (never user input).
         public mutating func appendInterpolation(raw sql: String) {
             fragments.append(.sql(sql))
