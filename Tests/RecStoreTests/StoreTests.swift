@@ -32,6 +32,36 @@ struct StoreTests {
         }
     }
 
+    @Test("concurrent transactions commit together yet fail alone: a failing one leaves the others' writes intact", arguments: TestStore.all)
+    func concurrentTransactionsFailAlone(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            struct Boom: Error {}
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        do {
+                            try await records.database.transaction { db in
+                                try await db.execute("INSERT INTO users (tenant_id, user_id, properties, updated_at) VALUES (\(tenant), \("u\(index)"), \("{}"), \(1))")
+                                if index % 3 == 0 { throw Boom() }
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                var succeeded = 0
+                for await ok in group where ok { succeeded += 1 }
+                return succeeded
+            }
+            #expect(outcomes == 133)
+            let stored = try await records.database.query("SELECT user_id FROM users WHERE tenant_id = \(tenant)").compactMap { $0.string("user_id") }
+            #expect(stored.count == 133)
+            #expect(stored.allSatisfy { Int($0.dropFirst())! % 3 != 0 })
+        }
+    }
+
     @Test("values round-trip through binds unchanged, including quotes and non-ASCII text", arguments: TestStore.all)
     func bindsAreNeverSpliced(store: TestStore) async throws {
         try await store.withRecordStore { records throws in

@@ -128,6 +128,7 @@ public struct FieldReader {
 
     /// Reports keys that are not in `allowed`, so typos are not silently dropped.
     public mutating func rejectUnknownKeys(_ allowed: Set<String>) {
+        guard object.keys.contains(where: { !allowed.contains($0) }) else { return }
         for key in object.keys.sorted() where !allowed.contains(key) {
             fail(key, "is not a known field")
         }

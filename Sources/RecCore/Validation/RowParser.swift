@@ -17,6 +17,13 @@ public struct RowParser: Sendable {
         case invalid([(field: String, message: String)])
     }
 
+    /// The fields an interaction may have.
+    public static let interactionFields: Set<String> = ["user_id", "item_id", "interaction_type", "timestamp", "weight", "value", "recommendation_id"]
+    /// The fields an item may have.
+    public static let itemFields: Set<String> = ["item_id", "title", "category", "tags", "properties", "available"]
+    /// The fields a user may have.
+    public static let userFields: Set<String> = ["user_id", "properties"]
+
     /// Parses an interaction: `user_id`, `item_id`, `interaction_type`, optional `timestamp`, `weight`, `value`, `recommendation_id`.
     public func interaction(_ value: JSONValue, path: String) -> Outcome<Interaction> {
         var reader = FieldReader(value, path: path)
@@ -32,7 +39,7 @@ public struct RowParser: Sendable {
         let weight = reader.optionalNumber("weight", in: 0...1e6)
         let rating = reader.optionalNumber("value", in: -1e6...1e6)
         let recommendationID = reader.optionalID("recommendation_id")
-        reader.rejectUnknownKeys(["user_id", "item_id", "interaction_type", "timestamp", "weight", "value", "recommendation_id"])
+        reader.rejectUnknownKeys(Self.interactionFields)
         var resolvedWeight = weight ?? 1
         if !typeName.isEmpty {
             if let type = types[typeName] {
@@ -59,7 +66,7 @@ public struct RowParser: Sendable {
         let tags = reader.optionalStrings("tags") ?? []
         let properties = reader.optionalObject("properties") ?? [:]
         let available = reader.optionalBool("available") ?? true
-        reader.rejectUnknownKeys(["item_id", "title", "category", "tags", "properties", "available"])
+        reader.rejectUnknownKeys(Self.itemFields)
         if properties.count > 100 { reader.fail("properties", "must have at most 100 keys") }
         guard reader.errors.isEmpty else { return .invalid(reader.errors) }
         return .row(Item(itemID: itemID, title: title, category: category, tags: tags, properties: properties, available: available, updatedAt: now))
@@ -70,7 +77,7 @@ public struct RowParser: Sendable {
         var reader = FieldReader(value, path: path)
         let userID = reader.requiredID("user_id")
         let properties = reader.optionalObject("properties") ?? [:]
-        reader.rejectUnknownKeys(["user_id", "properties"])
+        reader.rejectUnknownKeys(Self.userFields)
         if properties.count > 100 { reader.fail("properties", "must have at most 100 keys") }
         guard reader.errors.isEmpty else { return .invalid(reader.errors) }
         return .row(User(userID: userID, properties: properties, updatedAt: now))

@@ -47,9 +47,9 @@ struct ImportFormat: Sendable, Equatable {
     /// Columns a CSV header may have; for items and users other columns become string properties.
     var knownColumns: Set<String> {
         switch kind {
-        case .interactions: ["user_id", "item_id", "interaction_type", "timestamp", "weight", "value", "recommendation_id"]
-        case .items: ["item_id", "title", "category", "tags", "properties", "available"]
-        case .users: ["user_id", "properties"]
+        case .interactions: RowParser.interactionFields
+        case .items: RowParser.itemFields
+        case .users: RowParser.userFields
         }
     }
 
@@ -72,7 +72,9 @@ struct ImportFormat: Sendable, Equatable {
             return .failure(RowError(index: 0, field: "$", message: "has \(fields.count) fields; the header has \(columns.count)"))
         }
         var object: [String: JSONValue] = [:]
+        object.reserveCapacity(columns.count)
         var extra: [String: JSONValue] = [:]
+        let known = knownColumns
         for (column, field) in zip(columns, fields) where !field.isEmpty {
             switch column {
             case "weight", "value":
@@ -90,7 +92,7 @@ struct ImportFormat: Sendable, Equatable {
             case "properties":
                 object[column] = (try? JSONParser.parse(Array(field.utf8))) ?? .string(field)
             default:
-                if knownColumns.contains(column) {
+                if known.contains(column) {
                     object[column] = .string(field)
                 } else {
                     extra[column] = .string(field)

@@ -17,7 +17,7 @@ public final class ImportWorker: Service, Sendable {
     private let logger: Logger
     private let pending = Atomic<Bool>(false)
     /// Rows written per transaction.
-    static let chunkSize = 5_000
+    static let chunkSize = 20_000
     /// How long a lease lasts without a progress update.
     static let lease: Int64 = 60_000
 

@@ -39,7 +39,7 @@ public final class PostgresDatabase: SQLDatabase, Service {
     }
 
     /// Runs `body` in one transaction on one pooled connection.
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(PostgresTransaction(connection: connection, logger: logger))

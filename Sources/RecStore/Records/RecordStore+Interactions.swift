@@ -91,7 +91,8 @@ extension RecordStore {
         }
     }
 
-    /// A user's most recent interactions, newest first.
+    /// A user's most recent interactions, newest first. Scans the tenant's events (there is no per-user index, by
+    /// design: see the migration); meant for inspection and tests, not for hot paths.
     public func interactions(tenantID: String, userID: String, limit: Int) async throws -> [Interaction] {
         try await measure("user_interactions") {
             try await database.query("""

@@ -13,7 +13,7 @@ public protocol SQLExecutor: Sendable {
 /// A database: statements outside transactions, transactions, and shutdown.
 public protocol SQLDatabase: SQLExecutor {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Whether the database answers a trivial query.
     func ping() async -> Bool
     /// Closes every connection.

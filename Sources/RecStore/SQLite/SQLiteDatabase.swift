@@ -7,6 +7,7 @@ public final class SQLiteDatabase: SQLDatabase {
     private let readers: [SQLiteConnection]
     private let readerLocks: [AsyncLock]
     private let nextReader = RoundRobin()
+    private let groupCommit: GroupCommit
 
     /// Opens (creating) the database file at `path`; `synchronousFull` makes every commit survive power loss too.
     public init(path: String, readers readerCount: Int = 4, synchronousFull: Bool = false) throws {
@@ -14,19 +15,19 @@ public final class SQLiteDatabase: SQLDatabase {
         try writer.exec(synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         readers = try (0..<max(1, readerCount)).map { _ in try SQLiteConnection(path: path, readOnly: false) }
         readerLocks = readers.map { _ in AsyncLock() }
+        groupCommit = GroupCommit(connection: writer, lock: writerLock)
     }
 
-    /// Runs a write statement on the writer connection.
+    /// Runs a write statement in its own (group-committed) transaction.
     public func execute(_ query: SQLQuery) async throws {
-        let (sql, binds) = query.render(dialect)
-        try await writerLock.withLock { _ = try writer.run(sql, binds, collect: false) }
+        try await transaction { try await $0.execute(query) }
     }
 
     /// Runs a read on a reader connection; statements that write (RETURNING) go to the writer.
     public func query(_ query: SQLQuery) async throws -> [SQLRow] {
         let (sql, binds) = query.render(dialect)
         if Self.isWrite(sql) {
-            return try await writerLock.withLock { try writer.run(sql, binds, collect: true) }
+            return try await transaction { try await $0.query(query) }
         }
         let index = nextReader.next(readers.count)
         return try await readerLocks[index].withLock { try readers[index].run(sql, binds, collect: true) }
@@ -37,19 +38,9 @@ public final class SQLiteDatabase: SQLDatabase {
         try await transaction { try await $0.insertMany(table: table, columns: columns, rows: rows, suffix: suffix) }
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer.
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await writerLock.withLock {
-            try writer.exec("BEGIN IMMEDIATE")
-            do {
-                let value = try await body(SQLiteTransaction(connection: writer))
-                try writer.exec("COMMIT")
-                return value
-            } catch {
-                try? writer.exec("ROLLBACK")
-                throw error
-            }
-        }
+    /// Runs `body` atomically on the writer, group-committed with the transactions submitted alongside it.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await groupCommit.submit(body)
     }
 
     /// Whether the database answers.
@@ -84,6 +75,6 @@ struct SQLiteTransaction: SQLExecutor {
     func insertMany(table: String, columns: [String], rows: [[SQLValue]], suffix: String) async throws {
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) \(suffix)"
-        for row in rows { _ = try connection.run(sql, row, collect: false) }
+        try connection.runMany(sql, rows)
     }
 }
