@@ -61,8 +61,9 @@ public func buildApplication(
         .add(middleware: APIKeyMiddleware(authenticator: authenticator))
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(defaultLimit: configuration.defaultRateLimit), metrics: telemetry.access))
     let apiRoutes = RouteRegistrar(group: api, prefix: "/api/v1", log: log)
-    CatalogueController(store: store, telemetry: telemetry).register(on: apiRoutes)
-    InteractionsController(store: store, telemetry: telemetry).register(on: apiRoutes)
+    let types = InteractionTypeCache(store: store)
+    CatalogueController(store: store, telemetry: telemetry, types: types).register(on: apiRoutes)
+    InteractionsController(store: store, telemetry: telemetry, types: types).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
 

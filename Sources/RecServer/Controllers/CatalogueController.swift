@@ -8,6 +8,7 @@ import RecTelemetry
 struct CatalogueController {
     let store: RecordStore
     let telemetry: Telemetry
+    let types: InteractionTypeCache
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "items", use: upsertItems)
@@ -121,6 +122,7 @@ struct CatalogueController {
         if let first = reader.errors.first { throw RecError.invalidField(first.field, first.message) }
         let type = InteractionType(name: name, weight: weight ?? 1, requiresValue: requiresValue)
         try await store.putInteractionType(tenantID: caller.tenantID, type)
+        types.invalidate(tenantID: caller.tenantID)
         return JSONResponse.make(.ok, ["name": JSONValue.string(type.name), "weight": .number(type.weight), "requires_value": .bool(type.requiresValue)])
     }
 

@@ -10,6 +10,7 @@ import RecTelemetry
 struct InteractionsController {
     let store: RecordStore
     let telemetry: Telemetry
+    let types: InteractionTypeCache
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "interactions", use: ingest)
@@ -20,8 +21,7 @@ struct InteractionsController {
         let idempotencyKey = try Self.idempotencyKey(request)
         let body = try await BatchBody.json(request, context: context)
         let (rows, single) = try BatchBody.rows(body, key: "interactions", allowSingle: true)
-        let types = try await store.interactionTypes(tenantID: caller.tenantID)
-        let parser = RowParser(types: types, now: WallClock.nowMillis())
+        let parser = RowParser(types: try await types.types(tenantID: caller.tenantID), now: WallClock.nowMillis())
         let events = try CatalogueController.collect(rows, kind: "interactions", telemetry: telemetry) { value, index in
             parser.interaction(value, path: single ? "" : "interactions[\(index)]")
         }
