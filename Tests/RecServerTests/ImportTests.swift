@@ -83,6 +83,30 @@ struct ImportTests {
         }
     }
 
+    @Test("cancelling a running import stops it between chunks; every row it reports as accepted is stored", arguments: TestStore.all)
+    func cancelRunningImport(store: TestStore) async throws {
+        try await TestApp(store).run { client, parts throws in
+            let tenant = try await client.createTenant()
+            var csv = "user_id,item_id,interaction_type\n"
+            csv.reserveCapacity(5_000_000)
+            for row in 0..<250_000 { csv += "u\(row % 1000),i\(row % 5000),view\n" }
+            let reply = try await client.send(.post, "/api/v1/imports?type=interactions", key: tenant.key, body: csv, headers: [.contentType: "text/csv"])
+            let jobID = try #require(reply.json["job_id"]?.stringValue)
+            // Wait until the first chunk committed, then cancel.
+            for _ in 0..<600 {
+                let job = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: tenant.key).json
+                if (job["accepted"]?.numberValue ?? 0) > 0 || job["status"] != "running" && job["status"] != "queued" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await client.send(.post, "/api/v1/jobs/\(jobID)/cancel", key: tenant.key).status == 202)
+            let job = try await Self.finished(client, key: tenant.key, jobID: jobID)
+            #expect(job["status"] == "cancelled")
+            let accepted = Int(try #require(job["accepted"]?.numberValue))
+            #expect(accepted > 0 && accepted < 250_000)
+            #expect(try await parts.store.interactionCount(tenantID: tenant.id) == accepted)
+        }
+    }
+
     @Test("an upload over the configured limit is refused with 413 and leaves no job")
     func sizeLimit() async throws {
         try await TestApp(.sqlite, configure: { $0.maxImportBytes = 1_000 }).run { client, _ throws in

@@ -64,6 +64,7 @@ struct ImportRunner {
         }
         var record = 0
         var batch = Batch(kind: kind)
+        var inFlight: InFlight?
         while true {
             let object: Result<JSONValue, RowError>
             if encoding == .csv {
@@ -89,11 +90,12 @@ struct ImportRunner {
             }
             if batch.count >= ImportWorker.chunkSize || (record - checkpoint) % (ImportWorker.chunkSize * 4) == 0 {
                 outcome.progress = min(0.99, Double(reader.bytesRead) / totalBytes)
-                try await commit(&batch, &outcome, checkpoint: record)
+                try await commit(&batch, &outcome, checkpoint: record, after: &inFlight)
             }
         }
         outcome.progress = 1
-        try await commit(&batch, &outcome, checkpoint: record)
+        try await commit(&batch, &outcome, checkpoint: record, after: &inFlight)
+        try await settle(&inFlight, &outcome)
         outcome.status = .succeeded
         outcome.message = "\(outcome.accepted) rows imported, \(outcome.rejected) rejected"
     }
@@ -104,20 +106,42 @@ struct ImportRunner {
         if outcome.errors.count < Self.maxErrors { outcome.errors.append(error) }
     }
 
-    private func commit(_ batch: inout Batch, _ outcome: inout Outcome, checkpoint: Int) async throws {
+    /// Hands a chunk to the writer and returns at once, so parsing the next chunk overlaps this commit; chunks still
+    /// commit one after another, in order (each waits for the one before).
+    private func commit(_ batch: inout Batch, _ outcome: inout Outcome, checkpoint: Int, after previous: inout InFlight?) async throws {
+        try await settle(&previous, &outcome)
         let count = batch.count
-        let cancel = try await store.commitImportChunk(
-            jobID: job.id, tenantID: job.tenantID, owner: owner, rows: batch.rows, checkpoint: checkpoint, progress: outcome.progress,
-            accepted: outcome.accepted + count, rejected: outcome.rejected, errors: outcome.errors,
-            leaseUntil: WallClock.nowMillis() + ImportWorker.lease
-        )
-        outcome.accepted += count
-        telemetry.ingest.accepted(batch.kind.rawValue, count: count)
-        batch.reset()
-        if cancel {
-            throw ImportCancelled()
+        let rows = batch.rows
+        let kind = batch.kind
+        let (progress, accepted, rejected, errors) = (outcome.progress, outcome.accepted + count, outcome.rejected, outcome.errors)
+        let (store, telemetry, job, owner) = (store, telemetry, job, owner)
+        let task = Task {
+            let cancel = try await store.commitImportChunk(
+                jobID: job.id, tenantID: job.tenantID, owner: owner, rows: rows, checkpoint: checkpoint, progress: progress,
+                accepted: accepted, rejected: rejected, errors: errors, leaseUntil: WallClock.nowMillis() + ImportWorker.lease
+            )
+            telemetry.ingest.accepted(kind.rawValue, count: count)
+            return cancel
         }
+        previous = InFlight(task: task, count: count)
+        batch.reset()
+    }
+
+    /// Waits for the chunk being committed; stops when it failed, the tenant cancelled, or the service is shutting down.
+    /// Rows count as accepted only once their chunk has committed.
+    private func settle(_ inFlight: inout InFlight?, _ outcome: inout Outcome) async throws {
+        guard let pending = inFlight else { return }
+        inFlight = nil
+        let cancelRequested = try await pending.task.value
+        outcome.accepted += pending.count
+        if cancelRequested { throw ImportCancelled() }
         try Task.checkCancellation()
+    }
+
+    /// A chunk handed to the writer and not yet known to be committed.
+    struct InFlight {
+        let task: Task<Bool, any Error>
+        let count: Int
     }
 }
 
