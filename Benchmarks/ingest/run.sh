@@ -52,7 +52,13 @@ while :; do
   sleep 0.2
 done
 END=$(date +%s.%N)
-ACCEPTED=$(echo "$STATUS" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["accepted"], j["status"])')
-python3 -c "print(f'import: {int(\"$ACCEPTED\".split()[0])/($END-$START):,.0f} rows/s ($ACCEPTED, {($END-$START):.1f} s including upload)')"
+echo "$STATUS" | python3 -c '
+import datetime, json, sys
+job, wall = json.load(sys.stdin), float(sys.argv[1])
+seconds = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+took = seconds(job["finished_at"]) - seconds(job["started_at"])
+print("import: {} {:,} rows; {:,.0f} rows/s from the first upload byte to the job finished ({:.1f} s)".format(job["status"], job["accepted"], job["accepted"] / wall, wall))
+print("import job alone (spooled upload excluded): {:,.0f} rows/s ({:.1f} s)".format(job["accepted"] / took, took))
+' "$(python3 -c "print($END - $START)")"
 echo "peak resident memory of the server: $(grep VmHWM /proc/$PID/status | awk '{printf "%.0f MiB", $2/1024}')"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
