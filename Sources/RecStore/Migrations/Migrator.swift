@@ -13,14 +13,15 @@ public struct Migrator: Sendable {
     /// Applies every migration not yet recorded; safe to run concurrently from several replicas on PostgreSQL.
     @discardableResult
     public func migrate(logger: Logger) async throws -> [Int] {
-        try await database.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+        // Concurrent `CREATE TABLE IF NOT EXISTS` races on PostgreSQL's catalogue: create it under the lock too.
+        try await database.transaction { db in
+            try await Self.lock(db)
+            try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+        }
         var applied: [Int] = []
         for migration in Migrations.all {
             let didApply = try await database.transaction { db -> Bool in
-                if db.dialect == .postgres {
-                    // Serialise replicas starting together; released at commit.
-                    try await db.execute("SELECT pg_advisory_xact_lock(\(Int64(7_320_001)))")
-                }
+                try await Self.lock(db)
                 let done = try await db.query("SELECT version FROM schema_migrations WHERE version = \(migration.version)")
                 guard done.isEmpty else { return false }
                 for statement in migration.sql(for: db.dialect) {
@@ -35,6 +36,12 @@ public struct Migrator: Sendable {
             }
         }
         return applied
+    }
+
+    /// Serialises replicas that start together (PostgreSQL; the lock is released at commit). SQLite has one writer.
+    private static func lock(_ db: any SQLExecutor) async throws {
+        guard db.dialect == .postgres else { return }
+        try await db.execute("SELECT pg_advisory_xact_lock(\(Int64(7_320_001)))")
     }
 
     /// The highest applied version.
