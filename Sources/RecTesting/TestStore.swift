@@ -40,29 +40,15 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Opens and migrates a store of this kind with its own data folder; `body` runs while the pool (if any) runs.
-    public func withRecordStore<T: Sendable>(_ body: @Sendable (RecordStore) async throws -> T) async throws -> T {
+    public func withRecordStore<T: Sendable>(_ body: @escaping @Sendable (RecordStore) async throws -> T) async throws -> T {
         try await withRecordStoreAt(try Self.temporaryDirectory(), body)
     }
 
     /// Opens and migrates a store of this kind over the data folder `directory`.
-    public func withRecordStoreAt<T: Sendable>(_ directory: String, _ body: @Sendable (RecordStore) async throws -> T) async throws -> T {
+    public func withRecordStoreAt<T: Sendable>(_ directory: String, _ body: @escaping @Sendable (RecordStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let opened = try StoreFactory.open(databaseURL: try databaseURL(), dataDirectory: directory, logger: logger)
-        let store = RecordStore(database: opened.database, telemetry: Telemetry())
-        guard let pool = opened.service else {
-            try await Migrator(database: opened.database).migrate(logger: logger)
-            return try await body(store)
-        }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await pool.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            try await Migrator(database: opened.database).migrate(logger: logger)
-            return try await body(store)
-        }
+        return try await StoreFactory.withMigratedStore(databaseURL: try databaseURL(), dataDirectory: directory, telemetry: Telemetry(), logger: logger, body)
     }
 }
 

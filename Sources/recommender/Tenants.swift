@@ -44,21 +44,8 @@ func withStore<T: Sendable>(_ options: StoreOptions, _ body: @escaping @Sendable
     var logger = Logger(label: "recommender")
     logger.logLevel = .warning
     let url = options.databaseURL ?? ProcessInfo.processInfo.environment["RECOMMENDER_DATABASE_URL"]
-    let opened = try StoreFactory.open(databaseURL: url, dataDirectory: options.dataDir, logger: logger)
-    let service = TenantService(store: RecordStore(database: opened.database, telemetry: Telemetry()), authenticator: nil)
-    guard let pool = opened.service else {
-        try await Migrator(database: opened.database).migrate(logger: logger)
-        return try await body(service)
-    }
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await pool.run()
-            return nil
-        }
-        defer { group.cancelAll() }
-        try await Migrator(database: opened.database).migrate(logger: logger)
-        let value = try await body(service)
-        return value
+    return try await StoreFactory.withMigratedStore(databaseURL: url, dataDirectory: options.dataDir, telemetry: Telemetry(), logger: logger) { store in
+        try await body(TenantService(store: store, authenticator: nil))
     }
 }
 

@@ -22,14 +22,7 @@ struct CatalogueController {
     }
 
     @Sendable func upsertItems(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requireCaller(.ingest)
-        let body = try await BatchBody.json(request, context: context)
-        let (rows, _) = try BatchBody.rows(body, key: "items", allowSingle: false)
-        let parser = RowParser(types: [], now: WallClock.nowMillis())
-        let items = try Self.collect(rows, kind: "items", telemetry: telemetry) { parser.item($0, path: "items[\($1)]") }
-        try await store.upsertItems(tenantID: caller.tenantID, items)
-        telemetry.ingest.accepted("items", count: items.count)
-        return JSONResponse.make(.ok, AcceptedPayload(accepted: items.count))
+        try await upsert(request, context: context, key: "items", parse: { $0.item($1, path: $2) }, write: store.upsertItems)
     }
 
     @Sendable func listItems(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -79,14 +72,23 @@ struct CatalogueController {
     }
 
     @Sendable func upsertUsers(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await upsert(request, context: context, key: "users", parse: { $0.user($1, path: $2) }, write: store.upsertUsers)
+    }
+
+    /// A batch upsert under `key` (`items` or `users`): every row validated, then all written or none.
+    private func upsert<Row>(
+        _ request: Request, context: AppRequestContext, key: String,
+        parse: (RowParser, JSONValue, String) -> RowParser.Outcome<Row>,
+        write: (String, [Row]) async throws -> Void
+    ) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
         let body = try await BatchBody.json(request, context: context)
-        let (rows, _) = try BatchBody.rows(body, key: "users", allowSingle: false)
+        let (rows, _) = try BatchBody.rows(body, key: key, allowSingle: false)
         let parser = RowParser(types: [], now: WallClock.nowMillis())
-        let users = try Self.collect(rows, kind: "users", telemetry: telemetry) { parser.user($0, path: "users[\($1)]") }
-        try await store.upsertUsers(tenantID: caller.tenantID, users)
-        telemetry.ingest.accepted("users", count: users.count)
-        return JSONResponse.make(.ok, AcceptedPayload(accepted: users.count))
+        let parsed = try Self.collect(rows, kind: key, telemetry: telemetry) { parse(parser, $0, "\(key)[\($1)]") }
+        try await write(caller.tenantID, parsed)
+        telemetry.ingest.accepted(key, count: parsed.count)
+        return JSONResponse.make(.ok, AcceptedPayload(accepted: parsed.count))
     }
 
     @Sendable func getUser(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -16,16 +16,18 @@ struct RecordReader {
         self.file = file
     }
 
+    /// Makes sure an unread byte is buffered; false at the end of the file.
+    private mutating func fill() -> Bool {
+        if position < end { return true }
+        guard !finished else { return false }
+        end = file.read(into: &chunk, count: 1 << 20)
+        position = 0
+        if end == 0 { finished = true }
+        return end > 0
+    }
+
     private mutating func nextByte() -> UInt8? {
-        if position == end {
-            guard !finished else { return nil }
-            end = file.read(into: &chunk, count: 1 << 20)
-            position = 0
-            if end == 0 {
-                finished = true
-                return nil
-            }
-        }
+        guard fill() else { return nil }
         let byte = chunk[position]
         position += 1
         bytesRead += 1
@@ -103,15 +105,6 @@ struct RecordReader {
     }
 
     private mutating func peekIsQuote() -> Bool {
-        if position == end {
-            guard !finished else { return false }
-            end = file.read(into: &chunk, count: 1 << 20)
-            position = 0
-            if end == 0 {
-                finished = true
-                return false
-            }
-        }
-        return chunk[position] == 34
+        fill() && chunk[position] == 34
     }
 }

@@ -23,4 +23,27 @@ public enum StoreFactory {
         let path = (dataDirectory as NSString).appendingPathComponent("recommender.sqlite")
         return Opened(database: try SQLiteDatabase(path: path, synchronousFull: sqliteSynchronousFull), service: nil)
     }
+
+    /// Opens and migrates the store, runs `body` with it (the PostgreSQL pool running meanwhile), then closes it;
+    /// for commands and tests that use the store without the server.
+    public static func withMigratedStore<T: Sendable>(
+        databaseURL: String?, dataDirectory: String, telemetry: Telemetry, logger: Logger,
+        _ body: @escaping @Sendable (RecordStore) async throws -> T
+    ) async throws -> T {
+        let opened = try open(databaseURL: databaseURL, dataDirectory: dataDirectory, logger: logger)
+        let store = RecordStore(database: opened.database, telemetry: telemetry)
+        guard let pool = opened.service else {
+            try await Migrator(database: opened.database).migrate(logger: logger)
+            return try await body(store)
+        }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await pool.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await Migrator(database: opened.database).migrate(logger: logger)
+            return try await body(store)
+        }
+    }
 }
