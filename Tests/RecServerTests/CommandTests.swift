@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+import RecCore
+import RecTesting
+
+@Suite("The recommender command")
+struct CommandTests {
+    /// Runs the built binary with `arguments` and returns its standard output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = ServerProcess.executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("`tenants create` prints the tenant and a key the server then accepts; an incoming traceparent reaches the log")
+    func tenantsCreateAndTraceparent() async throws {
+        let directory = try TestStore.temporaryDirectory()
+        let created = try Self.run(["tenants", "create", "--data-dir", directory, "--name", "cli-tenant"])
+        #expect(created.status == 0, "\(created.output)")
+        let tenant = try JSONDecoder().decode([String: JSONValue].self, from: Data(created.output.utf8))
+        let key = try #require(tenant["api_key"]?.stringValue)
+        #expect(tenant["tenant_id"]?.stringValue?.hasPrefix("t_") == true)
+        let duplicate = try Self.run(["tenants", "create", "--data-dir", directory, "--name", "cli-tenant"])
+        #expect(duplicate.status != 0)
+        #expect(duplicate.output.contains("already exists"))
+        #expect(try Self.run(["tenants", "list", "--data-dir", directory]).output.contains("cli-tenant"))
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let server = ServerProcess(dataDirectory: directory)
+        do {
+            try await server.start(client: client)
+            var request = HTTPClientRequest(url: server.baseURL + "/api/v1/items")
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "traceparent", value: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            let response = try await client.execute(request, timeout: .seconds(5))
+            #expect(response.status == .ok)
+            #expect(await server.terminate() == 0)
+            let line = try #require(server.logs().split(separator: "\n").first { $0.contains("\"http.route\":\"/api/v1/items\"") })
+            #expect(line.contains("\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\""))
+            #expect(!line.contains(key))
+        } catch {
+            _ = await server.terminate()
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    @Test("bad configuration is refused at start with a message naming the setting")
+    func badConfiguration() throws {
+        let directory = try TestStore.temporaryDirectory()
+        let process = Process()
+        process.executableURL = ServerProcess.executable
+        process.arguments = ["serve", "--data-dir", directory, "--port", "0"]
+        process.environment = ["RECOMMENDER_RATE_LIMIT": "fast", "PATH": "/usr/bin:/bin"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("RECOMMENDER_RATE_LIMIT"))
+    }
+}
