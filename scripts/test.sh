@@ -1,38 +1,47 @@
 #!/usr/bin/env bash
-# The project's test command. Runs `swift test` against SQLite and PostgreSQL: uses RECOMMENDER_TEST_DATABASE_URL when
-# set, otherwise starts a throwaway PostgreSQL cluster on a free loopback port (and removes it afterwards).
+# The project's test command: runs `swift test` against SQLite and PostgreSQL.
+# PostgreSQL: uses RECOMMENDER_TEST_DATABASE_URL when set; otherwise starts a throwaway cluster on a free loopback
+# port when the server binaries are installed (and removes it on exit); otherwise the PostgreSQL cases are skipped
+# (and fail under CI=true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cleanup() { :; }
-trap 'cleanup' EXIT
+# Runs a PostgreSQL binary as `postgres` when we are root (initdb refuses root), else as ourselves.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
 
 if [ -z "${RECOMMENDER_TEST_DATABASE_URL:-}" ]; then
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
-    PGDIR=$(mktemp -d /tmp/rec-pg.XXXXXX)
-    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    AS=()
-    if [ "$(id -u)" = 0 ]; then
-      chown postgres "$PGDIR"
-      AS=(runuser -u postgres --)
-    fi
-    "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --no-locale -E UTF8 >"$PGDIR/initdb.log"
+    PGDIR=$(mktemp -d /tmp/recommender-pg.XXXXXX)
+    [ "$(id -u)" = 0 ] && chown postgres: "$PGDIR"
+    # Stop the cluster and remove its directory however the script ends.
     cleanup() {
-      "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+      as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
       rm -rf "$PGDIR"
     }
-    "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -w -l "$PGDIR/server.log" \
+    trap cleanup EXIT
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --no-locale -E UTF8 >"$PGDIR/initdb.log" 2>&1 \
+      || { cat "$PGDIR/initdb.log" >&2; echo "error: initdb failed" >&2; exit 1; }
+    as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -w -l "$PGDIR/log" \
       -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null
-    "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres recommender_test
+      start >/dev/null \
+      || { cat "$PGDIR/log" >&2; echo "error: the throwaway PostgreSQL did not start" >&2; exit 1; }
+    as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres recommender_test
     export RECOMMENDER_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/recommender_test"
   elif [ -z "${CI:-}" ]; then
-    echo "note: no PostgreSQL server binaries found; the PostgreSQL test cases are skipped (apt-get install postgresql)" >&2
+    echo "note: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) and RECOMMENDER_TEST_DATABASE_URL" \
+      "is unset: the PostgreSQL test cases will be skipped (apt-get install postgresql to run them)" >&2
   fi
 fi
-echo "PostgreSQL for tests: ${RECOMMENDER_TEST_DATABASE_URL:-none}" | sed -E 's#//([^:@/]+):[^@]*@#//\1:***@#'
 
+# Which PostgreSQL the tests use, with any password masked.
+echo "PostgreSQL for tests: ${RECOMMENDER_TEST_DATABASE_URL:-none (skipped)}" \
+  | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#; s#(password=)[^&]*#\1***#'
+
+# Swift Testing runs the tests in parallel by itself; keep swift test's exit code (the EXIT trap does not change it).
 status=0
 swift test "$@" || status=$?
 exit "$status"
