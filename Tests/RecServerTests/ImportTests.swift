@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import RecCore
-import RecServer
+@testable import RecServer
 import RecTesting
 
 @Suite("Bulk imports")
@@ -80,6 +80,12 @@ struct ImportTests {
             let job = try await Self.finished(client, key: tenant.key, jobID: try #require(reply.json["job_id"]?.stringValue))
             #expect(job["status"] == "failed")
             #expect(job["message"]?.stringValue?.contains("user_id") == true)
+            // An unterminated quote must not swallow the file into memory: the job fails naming the line.
+            let runaway = "item_id,title\nok,fine\nbad,\"" + String(repeating: "x", count: 1_100_000) + "\n"
+            let unterminated = try await client.send(.post, "/api/v1/imports?type=items", key: tenant.key, body: runaway, headers: [.contentType: "text/csv"])
+            let failed = try await Self.finished(client, key: tenant.key, jobID: try #require(unterminated.json["job_id"]?.stringValue))
+            #expect(failed["status"] == "failed")
+            #expect(failed["message"]?.stringValue?.contains("line 3") == true)
         }
     }
 
@@ -104,6 +110,24 @@ struct ImportTests {
             let accepted = Int(try #require(job["accepted"]?.numberValue))
             #expect(accepted > 0 && accepted < 250_000)
             #expect(try await parts.store.interactionCount(tenantID: tenant.id) == accepted)
+        }
+    }
+
+    @Test("the spool sweep deletes uploads whose job is over and keeps those still to run")
+    func spoolSweep() async throws {
+        let directory = try TestStore.temporaryDirectory()
+        try await TestApp(.sqlite, configure: { $0.dataDirectory = directory }).run { _, parts throws in
+            let spool = (directory as NSString).appendingPathComponent("spool")
+            let done = Job(id: "j_done", tenantID: "t_x", kind: "import-test", status: .cancelled, params: [:], createdAt: 1)
+            let waiting = Job(id: "j_waiting", tenantID: "t_x", kind: "import-test", status: .queued, params: [:], createdAt: 1)
+            try await parts.store.createJob(done, owner: "nobody")
+            try await parts.store.createJob(waiting, owner: "nobody")
+            for name in ["j_done.csv", "j_waiting.csv"] {
+                FileManager.default.createFile(atPath: (spool as NSString).appendingPathComponent(name), contents: Data("item_id\n".utf8))
+            }
+            await parts.importWorker.sweepSpool()
+            #expect(!FileManager.default.fileExists(atPath: (spool as NSString).appendingPathComponent("j_done.csv")))
+            #expect(FileManager.default.fileExists(atPath: (spool as NSString).appendingPathComponent("j_waiting.csv")))
         }
     }
 

@@ -39,7 +39,7 @@ public func buildApplication(
     let authenticator = KeyAuthenticator(store: store, metrics: telemetry.access)
     let tenants = TenantService(store: store, authenticator: authenticator)
     let readiness = Readiness()
-    let worker = ImportWorker(store: store, telemetry: telemetry, instanceID: instanceID, readiness: readiness, logger: logger)
+    let worker = ImportWorker(store: store, telemetry: telemetry, instanceID: instanceID, readiness: readiness, spoolDirectory: spool, logger: logger)
     let document = try APIDocument.load()
 
     let router = Router(context: AppRequestContext.self)

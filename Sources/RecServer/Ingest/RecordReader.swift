@@ -8,6 +8,8 @@ struct RecordReader {
     private var finished = false
     /// Bytes consumed so far, for progress.
     private(set) var bytesRead = 0
+    /// The longest record accepted; a longer one (e.g. an unterminated quote) stops the import instead of filling memory.
+    static let maxRecordBytes = 1 << 20
     /// The 1-based line number where the last record started.
     private(set) var line = 0
     private var nextLine = 1
@@ -35,7 +37,7 @@ struct RecordReader {
     }
 
     /// The next non-empty NDJSON line's bytes, or nil at the end.
-    mutating func nextLineBytes() -> [UInt8]? {
+    mutating func nextLineBytes() throws -> [UInt8]? {
         while true {
             buffer.removeAll(keepingCapacity: true)
             line = nextLine
@@ -44,6 +46,7 @@ struct RecordReader {
                 sawAny = true
                 if byte == 10 { break }
                 buffer.append(byte)
+                if buffer.count > Self.maxRecordBytes { throw tooLong() }
             }
             nextLine += 1
             if !sawAny { return nil }
@@ -53,7 +56,7 @@ struct RecordReader {
     }
 
     /// The next CSV record's fields, or nil at the end; blank lines are skipped.
-    mutating func nextCSVRecord() -> [String]? {
+    mutating func nextCSVRecord() throws -> [String]? {
         while true {
             line = nextLine
             var fields: [String] = []
@@ -61,8 +64,11 @@ struct RecordReader {
             var quoted = false
             var sawAny = false
             var fieldWasQuoted = false
+            var recordBytes = 0
             while let byte = nextByte() {
                 sawAny = true
+                recordBytes += 1
+                if recordBytes > Self.maxRecordBytes { throw tooLong() }
                 if quoted {
                     if byte == 34 {
                         if peekIsQuote() {
@@ -102,6 +108,10 @@ struct RecordReader {
             if fields.count == 1 && fields[0].isEmpty { return nil }
             return fields
         }
+    }
+
+    private func tooLong() -> ImportFailure {
+        ImportFailure("the record starting at line \(line) is longer than \(Self.maxRecordBytes) bytes (an unterminated quote?)")
     }
 
     private mutating func peekIsQuote() -> Bool {

@@ -59,7 +59,7 @@ struct ImportRunner {
         let parser = RowParser(types: types, now: WallClock.nowMillis())
         var columns: [String] = []
         if encoding == .csv {
-            guard let header = reader.nextCSVRecord() else { throw ImportFailure("the CSV upload has no header row") }
+            guard let header = try reader.nextCSVRecord() else { throw ImportFailure("the CSV upload has no header row") }
             columns = try format.validate(header: header)
         }
         var record = 0
@@ -68,10 +68,10 @@ struct ImportRunner {
         while true {
             let object: Result<JSONValue, RowError>
             if encoding == .csv {
-                guard let fields = reader.nextCSVRecord() else { break }
+                guard let fields = try reader.nextCSVRecord() else { break }
                 object = format.object(columns: columns, fields: fields)
             } else {
-                guard let bytes = reader.nextLineBytes() else { break }
+                guard let bytes = try reader.nextLineBytes() else { break }
                 if let value = try? JSONParser.parse(bytes) {
                     object = .success(value)
                 } else {

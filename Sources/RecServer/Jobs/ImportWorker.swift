@@ -14,6 +14,7 @@ public final class ImportWorker: Service, Sendable {
     private let telemetry: Telemetry
     private let instanceID: String
     private let readiness: Readiness
+    private let spoolDirectory: String
     private let logger: Logger
     private let pending = Atomic<Bool>(false)
     /// Rows written per transaction.
@@ -22,7 +23,8 @@ public final class ImportWorker: Service, Sendable {
     static let lease: Int64 = 60_000
 
     /// Creates the worker for jobs owned by `instanceID`.
-    public init(store: RecordStore, telemetry: Telemetry, instanceID: String, readiness: Readiness, logger: Logger) {
+    public init(store: RecordStore, telemetry: Telemetry, instanceID: String, readiness: Readiness, spoolDirectory: String, logger: Logger) {
+        self.spoolDirectory = spoolDirectory
         self.readiness = readiness
         self.store = store
         self.telemetry = telemetry
@@ -39,8 +41,15 @@ public final class ImportWorker: Service, Sendable {
     /// between chunks and, its lease expiring, is taken up again after a restart.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var lastSweep = ContinuousClock.now - .seconds(3_600)
             while !Task.isCancelled {
-                if self.readiness.migrated { await self.drain() }
+                if self.readiness.migrated {
+                    if ContinuousClock.now - lastSweep > .seconds(600) {
+                        await self.sweepSpool()
+                        lastSweep = .now
+                    }
+                    await self.drain()
+                }
                 var waited = 0
                 while !self.pending.exchange(false, ordering: .relaxed), waited < 1000, !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(50))
@@ -62,6 +71,23 @@ public final class ImportWorker: Service, Sendable {
                 logger.error("import poll failed", metadata: ["error": "\(error)"])
                 return
             }
+        }
+    }
+
+    /// Deletes spooled uploads whose job is over (cancelled before it ran, or lost) and partial uploads left by a crash.
+    func sweepSpool() async {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory) else { return }
+        for name in names {
+            let path = (spoolDirectory as NSString).appendingPathComponent(name)
+            let jobID = String(name.prefix { $0 != "." })
+            if name.hasSuffix(".part") {
+                // An upload being streamed is written to continuously; a partial untouched for an hour was abandoned.
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+                if Date().timeIntervalSince(modified) > 3_600 { unlink(path) }
+                continue
+            }
+            guard let status = try? await store.jobStatus(id: jobID) else { continue }
+            if status.isFinal { unlink(path) }
         }
     }
 

@@ -19,6 +19,13 @@ extension RecordStore {
         }
     }
 
+    /// The status of a job of any tenant (for housekeeping), nil when there is no such job.
+    public func jobStatus(id: String) async throws -> Job.Status? {
+        try await measure("get_job_status") {
+            try await database.query("SELECT status FROM jobs WHERE id = \(id)").first?.string("status").flatMap(Job.Status.init)
+        }
+    }
+
     /// A tenant's most recent jobs.
     public func jobs(tenantID: String, limit: Int) async throws -> [Job] {
         try await measure("list_jobs") {
