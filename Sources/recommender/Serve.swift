@@ -23,15 +23,16 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = AppConfiguration()
-        configuration.dataDirectory = store.dataDir
-        configuration.host = host
-        configuration.port = port
         do {
             try configuration.apply(environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        if let url = store.databaseURL { configuration.databaseURL = url }
+        // Flags win over the environment.
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = store.resolvedDataDirectory
+        configuration.databaseURL = store.resolvedDatabaseURL
 
         // Telemetry backends are process-wide: bootstrap them once, here, never in the application builder.
         let telemetry = Telemetry()

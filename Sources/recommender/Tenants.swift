@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RecCore
 import RecServer
 import RecStore
 import RecTelemetry
@@ -20,7 +21,7 @@ struct Tenants: AsyncParsableCommand {
 
         func run() async throws {
             let created = try await withStore(store) { try await $0.create(name: name) }
-            print(String(decoding: try JSONEncoder.sorted.encode(created), as: UTF8.self))
+            print(try JSONText.string(created))
         }
     }
 
@@ -33,7 +34,7 @@ struct Tenants: AsyncParsableCommand {
         func run() async throws {
             let tenants = try await withStore(store) { try await $0.store.tenants() }
             for tenant in tenants {
-                print(String(decoding: try JSONEncoder.sorted.encode(["tenant_id": tenant.id, "name": tenant.name, "status": tenant.status.rawValue]), as: UTF8.self))
+                print(try JSONText.string(["tenant_id": tenant.id, "name": tenant.name, "status": tenant.status.rawValue]))
             }
         }
     }
@@ -43,16 +44,9 @@ struct Tenants: AsyncParsableCommand {
 func withStore<T: Sendable>(_ options: StoreOptions, _ body: @escaping @Sendable (TenantService) async throws -> T) async throws -> T {
     var logger = Logger(label: "recommender")
     logger.logLevel = .warning
-    let url = options.databaseURL ?? ProcessInfo.processInfo.environment["RECOMMENDER_DATABASE_URL"]
-    return try await StoreFactory.withMigratedStore(databaseURL: url, dataDirectory: options.dataDir, telemetry: Telemetry(), logger: logger) { store in
+    return try await StoreFactory.withMigratedStore(
+        databaseURL: options.resolvedDatabaseURL, dataDirectory: options.resolvedDataDirectory, telemetry: Telemetry(), logger: logger
+    ) { store in
         try await body(TenantService(store: store, authenticator: nil))
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -69,8 +69,20 @@ struct JobQueueTests {
             try await records.createJob(running, owner: "me")
             _ = try await records.claimJob(kind: kind, owner: "me", now: WallClock.nowMillis(), leaseUntil: WallClock.nowMillis() + 60_000)
             #expect(try await records.cancelJob(tenantID: running.tenantID, id: running.id, now: WallClock.nowMillis())?.status == .running)
-            let flagged = try await records.updateJobProgress(id: running.id, progress: 0.5, accepted: 1, rejected: 0, errors: [], leaseUntil: WallClock.nowMillis() + 60_000)
+            let chunk = RecordStore.ImportRows.users([User(userID: "u1")])
+            let flagged = try await records.commitImportChunk(
+                jobID: running.id, tenantID: running.tenantID, owner: "me", rows: chunk, checkpoint: 1, progress: 0.5, accepted: 1, rejected: 0,
+                errors: [], leaseUntil: WallClock.nowMillis() + 60_000
+            )
             #expect(flagged)
+            // A worker that lost its lease cannot write a chunk.
+            await #expect(throws: RecError.self) {
+                try await records.commitImportChunk(
+                    jobID: running.id, tenantID: running.tenantID, owner: "someone-else", rows: chunk, checkpoint: 2, progress: 0.6,
+                    accepted: 2, rejected: 0, errors: [], leaseUntil: WallClock.nowMillis() + 60_000
+                )
+            }
+            #expect(try await records.jobCheckpoint(id: running.id) == 1)
         }
     }
 }

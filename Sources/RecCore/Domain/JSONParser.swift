@@ -240,6 +240,7 @@ public struct JSONParser {
             return Double(negative ? -value : value)
         }
         guard let value = Double(String(decoding: slice, as: UTF8.self)) else { throw fail("invalid number") }
+        guard value.isFinite else { throw fail("number out of range") }
         return value
     }
 

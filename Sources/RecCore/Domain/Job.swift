@@ -34,13 +34,16 @@ public struct Job: Sendable, Equatable {
     public var message: String?
     /// Creation time in Unix milliseconds.
     public let createdAt: Int64
+    /// How many times a worker has leased the job.
+    public var attempts: Int
     /// Start time in Unix milliseconds.
     public var startedAt: Int64?
     /// End time in Unix milliseconds.
     public var finishedAt: Int64?
 
     /// Creates a job value.
-    public init(id: String, tenantID: String, kind: String, status: Status, params: [String: JSONValue], progress: Double = 0, accepted: Int = 0, rejected: Int = 0, errors: [RowError] = [], message: String? = nil, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil) {
+    public init(id: String, tenantID: String, kind: String, status: Status, params: [String: JSONValue], progress: Double = 0, accepted: Int = 0, rejected: Int = 0, errors: [RowError] = [], message: String? = nil, attempts: Int = 0, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil) {
+        self.attempts = attempts
         self.id = id
         self.tenantID = tenantID
         self.kind = kind

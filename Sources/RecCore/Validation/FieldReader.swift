@@ -55,7 +55,14 @@ public struct FieldReader {
             return nil
         }
         if string.utf8.count > maxBytes { fail(key, "must be at most \(maxBytes) bytes") }
+        if Self.hasControlCharacter(string) { fail(key, "must not contain control characters") }
         return string
+    }
+
+    /// Whether text holds a control character other than tab, newline or carriage return (NUL among them, which
+    /// PostgreSQL cannot store and C APIs truncate at).
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D || $0 == 0x7F }
     }
 
     /// An optional finite number within `range`.
@@ -102,8 +109,8 @@ public struct FieldReader {
         if array.count > maxCount { fail(key, "must have at most \(maxCount) entries") }
         var out: [String] = []
         for (index, element) in array.enumerated() {
-            guard let string = element.stringValue, !string.isEmpty, string.utf8.count <= maxBytes else {
-                errors.append(("\(fieldPath(key))[\(index)]", "must be a non-empty string of at most \(maxBytes) bytes"))
+            guard let string = element.stringValue, !string.isEmpty, string.utf8.count <= maxBytes, !Self.hasControlCharacter(string) else {
+                errors.append(("\(fieldPath(key))[\(index)]", "must be a non-empty string of at most \(maxBytes) bytes, without control characters"))
                 continue
             }
             out.append(string)

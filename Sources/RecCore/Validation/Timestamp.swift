@@ -65,10 +65,6 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(ms, 3))Z"
     }
 
-    /// The current time in Unix milliseconds.
-    public static func nowMillis() -> Int64 {
-        WallClock.nowMillis()
-    }
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {

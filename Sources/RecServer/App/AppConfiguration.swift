@@ -54,11 +54,13 @@ public struct AppConfiguration: Sendable {
     static func parseRateLimit(_ text: String, variable: String) throws -> RateLimit? {
         if text.lowercased() == "off" { return nil }
         let parts = text.split(separator: ":")
-        guard (1...2).contains(parts.count), let rate = Double(parts[0]), rate > 0, rate.isFinite else {
-            throw ConfigurationError("\(variable) must be PER_SECOND[:BURST] (e.g. 2000:4000) or off")
+        guard (1...2).contains(parts.count), let rate = Double(parts[0]), RateLimit.allowedRates.contains(rate) else {
+            throw ConfigurationError("\(variable) must be PER_SECOND[:BURST] with PER_SECOND from 0.001 to 10000000 (e.g. 2000:4000), or off")
         }
-        let burst = parts.count == 2 ? Int(parts[1]) : max(1, Int(rate))
-        guard let burst, burst >= 1 else { throw ConfigurationError("\(variable): BURST must be a positive integer") }
+        guard parts.count == 2 else { return RateLimit(perSecond: rate) }
+        guard let burst = Int(parts[1]), (1...10_000_000).contains(burst) else {
+            throw ConfigurationError("\(variable): BURST must be an integer from 1 to 10000000")
+        }
         return RateLimit(perSecond: rate, burst: burst)
     }
 }

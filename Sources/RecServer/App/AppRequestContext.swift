@@ -58,10 +58,13 @@ public struct RateLimit: Sendable, Equatable {
     /// Bucket capacity.
     public let burst: Int
 
-    /// Creates a rate.
-    public init(perSecond: Double, burst: Int) {
+    /// The rates accepted, in requests per second.
+    public static let allowedRates: ClosedRange<Double> = 0.001...10_000_000
+
+    /// Creates a rate; without a burst, one second's worth of requests (at least 1).
+    public init(perSecond: Double, burst: Int? = nil) {
         self.perSecond = perSecond
-        self.burst = burst
+        self.burst = burst ?? max(1, Int(min(perSecond, Self.allowedRates.upperBound)))
     }
 }
 

@@ -4,8 +4,8 @@ import RecCore
 /// Builds JSON responses with sorted keys.
 enum JSONResponse {
     /// A response with `status` and `value` encoded as JSON.
-    static func make(_ status: HTTPResponse.Status = .ok, _ value: some Encodable) -> Response {
-        make(status, bytes: JSONColumnEncoder.encode(value))
+    static func make(_ status: HTTPResponse.Status = .ok, _ value: some Encodable) throws -> Response {
+        make(status, bytes: try JSONText.encode(value))
     }
 
     /// A response with `status` and already-encoded JSON.

@@ -17,7 +17,7 @@ public final class KeyAuthenticator: Sendable {
     private let store: RecordStore
     private let metrics: AccessMetrics
     private let cacheTTL: Duration
-    private let cache = Mutex<[String: Entry]>([:])
+    private let cache = Mutex<(entries: [String: Entry], generation: Int)>(([:], 0))
 
     /// Creates an authenticator over `store`.
     public init(store: RecordStore, metrics: AccessMetrics, cacheTTL: Duration = .seconds(2)) {
@@ -51,30 +51,34 @@ public final class KeyAuthenticator: Sendable {
             metrics.authFailure("suspended")
             throw RecError.forbidden("this tenant is suspended")
         }
-        let limit = tenant.rateLimitPerSecond.map { RateLimit(perSecond: $0, burst: tenant.rateLimitBurst ?? max(1, Int($0))) }
+        let limit = tenant.rateLimitPerSecond.map { RateLimit(perSecond: $0, burst: tenant.rateLimitBurst) }
         return Caller(tenantID: tenant.id, keyID: record.id, scopes: Set(record.scopes), rateLimit: limit)
     }
 
     /// Drops cached entries (all, or one tenant's) after a change to keys or tenants.
     public func invalidate(tenantID: String? = nil) {
-        cache.withLock { entries in
+        cache.withLock { cache in
+            // A lookup that read the store before this change must not put its stale answer back.
+            cache.generation += 1
             if let tenantID {
-                entries = entries.filter { $0.value.tenant.id != tenantID }
+                cache.entries = cache.entries.filter { $0.value.tenant.id != tenantID }
             } else {
-                entries.removeAll()
+                cache.entries.removeAll()
             }
         }
     }
 
     private func lookup(prefix: String) async throws -> (APIKeyRecord, Tenant)? {
         let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[prefix] }), entry.expires > now {
-            return (entry.record, entry.tenant)
+        let (cached, generation) = cache.withLock { ($0.entries[prefix], $0.generation) }
+        if let cached, cached.expires > now {
+            return (cached.record, cached.tenant)
         }
         guard let (record, tenant) = try await store.keyWithTenant(prefix: prefix) else { return nil }
-        cache.withLock { entries in
-            if entries.count > 10_000 { entries.removeAll() }
-            entries[prefix] = Entry(record: record, tenant: tenant, expires: now + cacheTTL)
+        cache.withLock { cache in
+            guard cache.generation == generation else { return }
+            if cache.entries.count > 10_000 { cache.entries.removeAll() }
+            cache.entries[prefix] = Entry(record: record, tenant: tenant, expires: now + cacheTTL)
         }
         return (record, tenant)
     }

@@ -25,38 +25,39 @@ struct AdminController {
         reader.rejectUnknownKeys(["name"])
         if let first = reader.errors.first { throw RecError.invalidField(first.field, first.message) }
         let created = try await tenants.create(name: name ?? "")
-        return JSONResponse.make(.created, created)
+        return try JSONResponse.make(.created, created)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct List: Encodable { let tenants: [TenantPayload] }
-        return JSONResponse.make(.ok, List(tenants: try await tenants.store.tenants().map(TenantPayload.init)))
+        return try JSONResponse.make(.ok, List(tenants: try await tenants.store.tenants().map(TenantPayload.init)))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, TenantPayload(try await tenants.require(context.parameters.require("tenant_id"))))
+        try JSONResponse.make(.ok, TenantPayload(try await tenants.require(PathID.require(context, "tenant_id"))))
     }
 
     @Sendable func suspend(_ request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, TenantPayload(try await tenants.setStatus(context.parameters.require("tenant_id"), .suspended)))
+        try JSONResponse.make(.ok, TenantPayload(try await tenants.setStatus(PathID.require(context, "tenant_id"), .suspended)))
     }
 
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, TenantPayload(try await tenants.setStatus(context.parameters.require("tenant_id"), .active)))
+        try JSONResponse.make(.ok, TenantPayload(try await tenants.setStatus(PathID.require(context, "tenant_id"), .active)))
     }
 
     @Sendable func setRateLimit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("tenant_id")
+        let id = try PathID.require(context, "tenant_id")
         var reader = FieldReader(try await BatchBody.json(request, context: context), path: "")
-        let perSecond = reader.optionalNumber("per_second", in: 0.001...1e7)
+        let perSecond = reader.optionalNumber("per_second", in: RateLimit.allowedRates)
         let burst = reader.optionalNumber("burst", in: 1...1e7).map { Int($0) }
         reader.rejectUnknownKeys(["per_second", "burst"])
+        if burst != nil, perSecond == nil, reader.errors.isEmpty { reader.fail("per_second", "is required with burst (send {} to clear the limit)") }
         if let first = reader.errors.first { throw RecError.invalidField(first.field, first.message) }
-        return JSONResponse.make(.ok, TenantPayload(try await tenants.setRateLimit(id, perSecond: perSecond, burst: burst)))
+        return try JSONResponse.make(.ok, TenantPayload(try await tenants.setRateLimit(id, perSecond: perSecond, burst: burst)))
     }
 
     @Sendable func createKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("tenant_id")
+        let id = try PathID.require(context, "tenant_id")
         var reader = FieldReader(try await BatchBody.json(request, context: context), path: "")
         let scopeNames = reader.optionalStrings("scopes", maxCount: 3, maxBytes: 32)
         let name = reader.optionalString("name", maxBytes: 128)
@@ -75,17 +76,17 @@ struct AdminController {
             reader.fail("scopes", "is required (any of ingest, recommend, manage)")
         }
         if let first = reader.errors.first { throw RecError.invalidField(first.field, first.message) }
-        return JSONResponse.make(.created, try await tenants.issueKey(tenantID: id, scopes: scopes, name: name))
+        return try JSONResponse.make(.created, try await tenants.issueKey(tenantID: id, scopes: scopes, name: name))
     }
 
     @Sendable func listKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let tenant = try await tenants.require(context.parameters.require("tenant_id"))
+        let tenant = try await tenants.require(PathID.require(context, "tenant_id"))
         struct List: Encodable { let keys: [KeyPayload] }
-        return JSONResponse.make(.ok, List(keys: try await tenants.store.keys(tenantID: tenant.id).map(KeyPayload.init)))
+        return try JSONResponse.make(.ok, List(keys: try await tenants.store.keys(tenantID: tenant.id).map(KeyPayload.init)))
     }
 
     @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await tenants.revokeKey(tenantID: context.parameters.require("tenant_id"), keyID: context.parameters.require("key_id"))
+        try await tenants.revokeKey(tenantID: PathID.require(context, "tenant_id"), keyID: PathID.require(context, "key_id"))
         return JSONResponse.noContent()
     }
 }

@@ -54,19 +54,19 @@ struct CatalogueController {
             }
         }
         let next = page.count > limit ? shown.last.map { Cursor.encode($0.itemID) } : nil
-        return JSONResponse.make(.ok, Page(items: shown.map(ItemPayload.init), next_cursor: next))
+        return try JSONResponse.make(.ok, Page(items: shown.map(ItemPayload.init), next_cursor: next))
     }
 
     @Sendable func getItem(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(anyOf: [.ingest, .manage, .recommend])
-        let itemID = try context.parameters.require("item_id")
+        let itemID = try PathID.require(context, "item_id")
         guard let item = try await store.item(tenantID: caller.tenantID, itemID: itemID) else { throw RecError.notFound("item") }
-        return JSONResponse.make(.ok, ItemPayload(item))
+        return try JSONResponse.make(.ok, ItemPayload(item))
     }
 
     @Sendable func deleteItem(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
-        let itemID = try context.parameters.require("item_id")
+        let itemID = try PathID.require(context, "item_id")
         guard try await store.deleteItem(tenantID: caller.tenantID, itemID: itemID) else { throw RecError.notFound("item") }
         return JSONResponse.noContent()
     }
@@ -88,14 +88,14 @@ struct CatalogueController {
         let parsed = try Self.collect(rows, kind: key, telemetry: telemetry) { parse(parser, $0, "\(key)[\($1)]") }
         try await write(caller.tenantID, parsed)
         telemetry.ingest.accepted(key, count: parsed.count)
-        return JSONResponse.make(.ok, AcceptedPayload(accepted: parsed.count))
+        return try JSONResponse.make(.ok, AcceptedPayload(accepted: parsed.count))
     }
 
     @Sendable func getUser(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(anyOf: [.ingest, .manage])
-        let userID = try context.parameters.require("user_id")
+        let userID = try PathID.require(context, "user_id")
         guard let user = try await store.user(tenantID: caller.tenantID, userID: userID) else { throw RecError.notFound("user") }
-        return JSONResponse.make(.ok, UserPayload(user))
+        return try JSONResponse.make(.ok, UserPayload(user))
     }
 
     @Sendable func listTypes(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -107,12 +107,12 @@ struct CatalogueController {
         }
         struct Types: Encodable { let interaction_types: [TypePayload] }
         let types = try await store.interactionTypes(tenantID: caller.tenantID)
-        return JSONResponse.make(.ok, Types(interaction_types: types.map { TypePayload(name: $0.name, weight: $0.weight, requires_value: $0.requiresValue) }))
+        return try JSONResponse.make(.ok, Types(interaction_types: types.map { TypePayload(name: $0.name, weight: $0.weight, requires_value: $0.requiresValue) }))
     }
 
     @Sendable func putType(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(.manage)
-        let name = try context.parameters.require("name")
+        let name = try PathID.require(context, "name")
         guard name.utf8.count <= 64, !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "_" || $0 == "-" || ("0"..."9").contains($0) }) else {
             throw RecError.invalidField("name", "must be 1–64 letters, digits, '_' or '-'")
         }
@@ -125,7 +125,7 @@ struct CatalogueController {
         let type = InteractionType(name: name, weight: weight ?? 1, requiresValue: requiresValue)
         try await store.putInteractionType(tenantID: caller.tenantID, type)
         types.invalidate(tenantID: caller.tenantID)
-        return JSONResponse.make(.ok, ["name": JSONValue.string(type.name), "weight": .number(type.weight), "requires_value": .bool(type.requiresValue)])
+        return try JSONResponse.make(.ok, ["name": JSONValue.string(type.name), "weight": .number(type.weight), "requires_value": .bool(type.requiresValue)])
     }
 
     /// Parses every row; rejects the whole batch (counting each bad row) if any row is invalid.

@@ -58,7 +58,7 @@ struct ImportsController {
             let job_id: String
             let status: String
         }
-        var response = JSONResponse.make(.accepted, Accepted(job_id: jobID, status: "queued"))
+        var response = try JSONResponse.make(.accepted, Accepted(job_id: jobID, status: "queued"))
         response.headers[.location] = "/api/v1/jobs/\(jobID)"
         return response
     }

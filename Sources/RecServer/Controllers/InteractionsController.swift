@@ -25,9 +25,9 @@ struct InteractionsController {
         let events = try CatalogueController.collect(rows, kind: "interactions", telemetry: telemetry) { value, index in
             parser.interaction(value, path: single ? "" : "interactions[\(index)]")
         }
-        let answer = JSONColumnEncoder.encode(AcceptedPayload(accepted: events.count))
-        let record = idempotencyKey.map {
-            IdempotencyRecord(key: $0, requestHash: Self.hash(body), status: 200, body: String(decoding: answer, as: UTF8.self))
+        let answer = try JSONText.encode(AcceptedPayload(accepted: events.count))
+        let record = try idempotencyKey.map {
+            IdempotencyRecord(key: $0, requestHash: try Self.hash(body), status: 200, body: String(decoding: answer, as: UTF8.self))
         }
         switch try await store.insertInteractions(tenantID: caller.tenantID, events, idempotency: record, now: parser.now) {
         case .stored:
@@ -51,7 +51,7 @@ struct InteractionsController {
     }
 
     /// A hash of the body's canonical form (keys sorted), so a retry that re-serialises the same JSON still matches.
-    private static func hash(_ body: JSONValue) -> String {
-        SHA256.hash(data: JSONColumnEncoder.encode(body)).map { String(format: "%02x", $0) }.joined()
+    private static func hash(_ body: JSONValue) throws -> String {
+        SHA256.hash(data: try JSONText.encode(body)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -15,20 +15,20 @@ struct JobsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(anyOf: [.ingest, .manage])
         struct List: Encodable { let jobs: [JobPayload] }
-        return JSONResponse.make(.ok, List(jobs: try await store.jobs(tenantID: caller.tenantID, limit: 100).map(JobPayload.init)))
+        return try JSONResponse.make(.ok, List(jobs: try await store.jobs(tenantID: caller.tenantID, limit: 100).map(JobPayload.init)))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(anyOf: [.ingest, .manage])
-        guard let job = try await store.job(tenantID: caller.tenantID, id: context.parameters.require("job_id")) else { throw RecError.notFound("job") }
-        return JSONResponse.make(.ok, JobPayload(job))
+        guard let job = try await store.job(tenantID: caller.tenantID, id: PathID.require(context, "job_id")) else { throw RecError.notFound("job") }
+        return try JSONResponse.make(.ok, JobPayload(job))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(anyOf: [.ingest, .manage])
-        guard let job = try await store.cancelJob(tenantID: caller.tenantID, id: context.parameters.require("job_id"), now: WallClock.nowMillis()) else {
+        guard let job = try await store.cancelJob(tenantID: caller.tenantID, id: PathID.require(context, "job_id"), now: WallClock.nowMillis()) else {
             throw RecError.notFound("job")
         }
-        return JSONResponse.make(.accepted, JobPayload(job))
+        return try JSONResponse.make(.accepted, JobPayload(job))
     }
 }

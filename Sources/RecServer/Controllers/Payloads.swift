@@ -91,7 +91,7 @@ struct TenantPayload: Encodable {
         name = tenant.name
         status = tenant.status.rawValue
         created_at = Timestamp.formatRFC3339(tenant.createdAt)
-        rate_limit = tenant.rateLimitPerSecond.map { RateLimitPayload(per_second: $0, burst: tenant.rateLimitBurst ?? max(1, Int($0))) }
+        rate_limit = tenant.rateLimitPerSecond.map { RateLimit(perSecond: $0, burst: tenant.rateLimitBurst) }.map { RateLimitPayload(per_second: $0.perSecond, burst: $0.burst) }
     }
 }
 

@@ -22,13 +22,13 @@ struct ServiceController {
     }
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, ["status": "live"])
+        try JSONResponse.make(.ok, ["status": "live"])
     }
 
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard readiness.migrated else { throw RecError.unavailable("schema migrations have not finished") }
         guard await store.ping() else { throw RecError.unavailable("the store does not answer") }
-        return JSONResponse.make(.ok, ["status": "ready"])
+        return try JSONResponse.make(.ok, ["status": "ready"])
     }
 
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -21,6 +21,8 @@ struct ImportRunner {
         var message: String?
         /// True when shutdown interrupted the run: the job stays leased and resumes later.
         var interrupted = false
+        /// The internal error behind a failure, for the log only.
+        var internalError: String?
     }
 
     /// The most row errors kept on the job.
@@ -39,8 +41,10 @@ struct ImportRunner {
         } catch is CancellationError {
             outcome.interrupted = true
         } catch {
+            // Store errors carry internals (SQL states, paths) that are the operator's business, not the tenant's.
             outcome.status = .failed
-            outcome.message = "import stopped: \(error)"
+            outcome.message = "the import stopped on an internal error after \(outcome.accepted) rows; the service log has the details"
+            outcome.internalError = "\(error)"
         }
         return outcome
     }

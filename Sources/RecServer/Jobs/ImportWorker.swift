@@ -19,6 +19,8 @@ public final class ImportWorker: Service, Sendable {
     private let pending = Atomic<Bool>(false)
     /// Rows written per transaction.
     static let chunkSize = 20_000
+    /// How many leases a job gets before it is failed.
+    static let maxAttempts = 3
     /// How long a lease lasts without a progress update.
     static let lease: Int64 = 60_000
 
@@ -66,6 +68,15 @@ public final class ImportWorker: Service, Sendable {
                 let now = WallClock.nowMillis()
                 telemetry.jobs.setQueueDepth(kind: "import", try await store.queuedJobCount(kind: "import"))
                 guard let job = try await store.claimJob(kind: "import", owner: instanceID, now: now, leaseUntil: now + Self.lease) else { return }
+                guard job.attempts <= Self.maxAttempts else {
+                    // The worker died on this job again and again (e.g. killed mid-import each time): stop retrying.
+                    try await store.finishJob(
+                        id: job.id, status: .failed, progress: job.progress, accepted: job.accepted, rejected: job.rejected, errors: job.errors,
+                        message: "gave up after \(Self.maxAttempts) attempts", now: WallClock.nowMillis()
+                    )
+                    telemetry.jobs.finished(kind: "import", status: Job.Status.failed.rawValue, duration: .zero)
+                    continue
+                }
                 await process(job)
             } catch {
                 logger.error("import poll failed", metadata: ["error": "\(error)"])
@@ -101,6 +112,9 @@ public final class ImportWorker: Service, Sendable {
             span.attributes["rec.tenant"] = job.tenantID
             span.attributes["rec.job_id"] = job.id
             return await runner.run()
+        }
+        if let internalError = outcome.internalError {
+            logger.error("import failed", metadata: ["error": "\(internalError)"])
         }
         if outcome.interrupted {
             logger.info("import interrupted", metadata: ["rec.accepted": "\(outcome.accepted)"])

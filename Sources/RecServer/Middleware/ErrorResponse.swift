@@ -12,7 +12,8 @@ enum ErrorResponse {
         }
         var payload: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
         if !error.details.isEmpty { payload["details"] = .object(error.details) }
-        let body = JSONColumnEncoder.encode(["error": JSONValue.object(payload)])
+        // Error payloads hold strings and finite numbers only, so encoding cannot fail.
+        let body = (try? JSONText.encode(["error": JSONValue.object(payload)])) ?? Array(#"{"error":{"code":"internal"}}"#.utf8)
         return Response(status: .init(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
@@ -33,15 +34,5 @@ enum ErrorResponse {
         default:
             return RecError(code: "internal", status: 500, message: "internal error")
         }
-    }
-}
-
-/// JSON encoding for response bodies (sorted keys so answers are byte-stable, e.g. for idempotent replays).
-enum JSONColumnEncoder {
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Our response types are plain Codable values; encoding them cannot fail.
-        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 }

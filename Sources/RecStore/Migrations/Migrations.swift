@@ -17,7 +17,7 @@ enum Migrations {
             "CREATE INDEX api_keys_tenant ON api_keys (tenant_id)",
             """
             CREATE TABLE interaction_types (
-                tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id), name {{TEXTKEY}} NOT NULL, weight DOUBLE PRECISION NOT NULL,
                 requires_value BIGINT NOT NULL, PRIMARY KEY (tenant_id, name)
             )
             """,
@@ -40,8 +40,8 @@ enum Migrations {
             )
             """,
             // Append-ordered per tenant: inserts touch the right edge only (a (tenant, user) index made every insert a
-            // random B-tree write and halved ingest speed). Training scans a tenant in id order; serving keeps user
-            // histories in memory and tails new rows by id.
+            // random B-tree write and halved ingest speed). Training scans a tenant in id order. (On PostgreSQL ids
+            // follow insert order, not commit order: a reader tailing by id must re-read a window behind its last id.)
             "CREATE INDEX interactions_tenant_id ON interactions (tenant_id, id)",
             """
             CREATE TABLE idempotency_keys (

@@ -9,9 +9,9 @@ extension RecordStore {
     }
 
     static func upsertItemRows(tenantID: String, _ items: [Item], into db: any SQLExecutor) async throws {
-        let rows = Self.lastWins(items, key: \.itemID).map { item -> [SQLValue] in
-            [.text(tenantID), .text(item.itemID), item.title.sqlValue, item.category.sqlValue, .text(JSONColumn.encode(item.tags)),
-             .text(JSONColumn.encode(item.properties)), item.available.sqlValue, .int(item.updatedAt)]
+        let rows = try Self.lastWins(items, key: \.itemID).map { item -> [SQLValue] in
+            [.text(tenantID), .text(item.itemID), item.title.sqlValue, item.category.sqlValue, .text(try JSONColumn.encode(item.tags)),
+             .text(try JSONColumn.encode(item.properties)), item.available.sqlValue, .int(item.updatedAt)]
         }
         try await db.insertMany(
             table: "items", columns: ["tenant_id", "item_id", "title", "category", "tags", "properties", "available", "updated_at"], rows: rows,
@@ -57,8 +57,8 @@ extension RecordStore {
     }
 
     static func upsertUserRows(tenantID: String, _ users: [User], into db: any SQLExecutor) async throws {
-        let rows = Self.lastWins(users, key: \.userID).map { user -> [SQLValue] in
-            [.text(tenantID), .text(user.userID), .text(JSONColumn.encode(user.properties)), .int(user.updatedAt)]
+        let rows = try Self.lastWins(users, key: \.userID).map { user -> [SQLValue] in
+            [.text(tenantID), .text(user.userID), .text(try JSONColumn.encode(user.properties)), .int(user.updatedAt)]
         }
         try await db.insertMany(
             table: "users", columns: ["tenant_id", "user_id", "properties", "updated_at"], rows: rows,

@@ -75,15 +75,6 @@ extension RecordStore {
         )
     }
 
-    /// Appends interactions in one transaction without idempotency (imports).
-    public func appendInteractions(tenantID: String, _ interactions: [Interaction], now: Int64) async throws {
-        try await measure("append_interactions") {
-            try await database.transaction { db in
-                try await Self.insertInteractionRows(tenantID: tenantID, interactions, now: now, into: db)
-            }
-        }
-    }
-
     /// How many interactions a tenant has stored.
     public func interactionCount(tenantID: String) async throws -> Int {
         try await measure("count_interactions") {

@@ -6,8 +6,8 @@ extension RecordStore {
         try await measure("create_job") {
             try await database.execute("""
                 INSERT INTO jobs (id, tenant_id, kind, status, params, progress, accepted, rejected, errors, message, created_at, owner, attempts, cancel_requested)
-                VALUES (\(job.id), \(job.tenantID), \(job.kind), \(job.status.rawValue), \(JSONColumn.encode(job.params)), \(job.progress),
-                        \(job.accepted), \(job.rejected), \(JSONColumn.encode(job.errors)), \(job.message), \(job.createdAt), \(owner), \(0), \(0))
+                VALUES (\(job.id), \(job.tenantID), \(job.kind), \(job.status.rawValue), \(try JSONColumn.encode(job.params)), \(job.progress),
+                        \(job.accepted), \(job.rejected), \(try JSONColumn.encode(job.errors)), \(job.message), \(job.createdAt), \(owner), \(0), \(0))
                 """)
         }
     }
@@ -52,24 +52,12 @@ extension RecordStore {
         }
     }
 
-    /// Records progress and extends the lease; returns whether cancellation was requested.
-    public func updateJobProgress(id: String, progress: Double, accepted: Int, rejected: Int, errors: [RowError], leaseUntil: Int64) async throws -> Bool {
-        try await measure("update_job") {
-            let rows = try await database.query("""
-                UPDATE jobs SET progress = \(progress), accepted = \(accepted), rejected = \(rejected), errors = \(JSONColumn.encode(errors)),
-                    lease_expires_at = \(leaseUntil)
-                WHERE id = \(id) AND status = 'running' RETURNING cancel_requested
-                """)
-            return rows.first?.int("cancel_requested") == 1
-        }
-    }
-
     /// Moves a running job to a final status with its final counts.
     public func finishJob(id: String, status: Job.Status, progress: Double, accepted: Int, rejected: Int, errors: [RowError], message: String?, now: Int64) async throws {
         try await measure("finish_job") {
             try await database.execute("""
                 UPDATE jobs SET status = \(status.rawValue), progress = \(progress), accepted = \(accepted), rejected = \(rejected),
-                    errors = \(JSONColumn.encode(errors)), message = \(message), finished_at = \(now), lease_expires_at = NULL
+                    errors = \(try JSONColumn.encode(errors)), message = \(message), finished_at = \(now), lease_expires_at = NULL
                 WHERE id = \(id) AND status IN ('queued', 'running')
                 """)
         }
@@ -112,7 +100,7 @@ extension RecordStore {
             return try await database.transaction { db in
                 let updated = try await db.query("""
                     UPDATE jobs SET checkpoint = \(checkpoint), progress = \(progress), accepted = \(accepted), rejected = \(rejected),
-                        errors = \(JSONColumn.encode(errors)), lease_expires_at = \(leaseUntil)
+                        errors = \(try JSONColumn.encode(errors)), lease_expires_at = \(leaseUntil)
                     WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) RETURNING cancel_requested
                     """)
                 guard let row = updated.first else { throw RecError.conflict("import job \(jobID) is no longer leased by this worker") }
@@ -145,6 +133,7 @@ extension RecordStore {
             rejected: Int(row.int("rejected") ?? 0),
             errors: JSONColumn.decode([RowError].self, row.string("errors"), default: []),
             message: row.string("message"),
+            attempts: Int(row.int("attempts") ?? 0),
             createdAt: row.int("created_at") ?? 0,
             startedAt: row.int("started_at"),
             finishedAt: row.int("finished_at")

@@ -28,11 +28,8 @@ public final class RecordStore: Sendable {
 
 /// JSON text helpers for the columns that hold structured values.
 enum JSONColumn {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding our own Codable value types cannot fail.
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        try JSONText.string(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {

@@ -12,18 +12,22 @@ final class GroupCommit: Sendable {
     }
 
     private let connection: SQLiteConnection
-    private let lock: AsyncLock
     private let queue = Mutex<(pending: [Pending], draining: Bool)>(([], false))
     /// The most bodies one shared transaction takes.
     static let maxGroup = 512
 
-    init(connection: SQLiteConnection, lock: AsyncLock) {
+    /// Set while a body runs inside a group: a body that submitted another transaction would wait for a group that
+    /// cannot start until it returns.
+    @TaskLocal static var insideGroup = false
+
+    init(connection: SQLiteConnection) {
         self.connection = connection
-        self.lock = lock
     }
 
     /// Runs `body` in the next group and returns its value once that group has committed.
     func submit<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        // Programmer error, not input: a transaction body must use the executor it was given, never the database.
+        precondition(!Self.insideGroup, "a SQLite transaction body started another transaction; use the executor it was given")
         let box = ValueBox<T>()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let pending = Pending(
@@ -55,7 +59,8 @@ final class GroupCommit: Sendable {
                 return group
             }
             if group.isEmpty { return }
-            await lock.withLock { await run(group) }
+            // Only one drainer runs at a time (`draining`), so the writer connection needs no further lock.
+            await run(group)
         }
     }
 
@@ -70,21 +75,23 @@ final class GroupCommit: Sendable {
         var outcomes: [(any Error)?] = []
         outcomes.reserveCapacity(group.count)
         for pending in group {
+            var failure: (any Error)?
             do {
                 try connection.exec("SAVEPOINT member")
                 do {
-                    try await pending.run(executor)
+                    try await Self.$insideGroup.withValue(true) { try await pending.run(executor) }
                     try connection.exec("RELEASE member")
-                    outcomes.append(nil)
                 } catch {
+                    failure = error
                     try connection.exec("ROLLBACK TO member")
                     try connection.exec("RELEASE member")
-                    outcomes.append(error)
                 }
+                outcomes.append(failure)
             } catch {
-                // The savepoint machinery itself failed: the shared transaction cannot be trusted.
+                // SQLite rolled the whole transaction back (I/O error, disk full): nothing of the group is stored.
+                // Report the error that caused it, not the missing savepoint.
                 try? connection.exec("ROLLBACK")
-                for pending in group { pending.finish(error) }
+                for pending in group { pending.finish(failure ?? error) }
                 return
             }
         }

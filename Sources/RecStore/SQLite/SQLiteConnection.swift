@@ -107,7 +107,15 @@ final class SQLiteConnection: @unchecked Sendable {
             case .null: status = sqlite3_bind_null(statement, index)
             case .int(let int): status = sqlite3_bind_int64(statement, index, int)
             case .double(let double): status = sqlite3_bind_double(statement, index, double)
-            case .text(let text): status = sqlite3_bind_text(statement, index, text, -1, SQLITE_TRANSIENT)
+            case .text(let text):
+                // Bound with its byte length, so text is never cut short at an embedded NUL.
+                var text = text
+                status = text.withUTF8 { utf8 in
+                    UnsafeRawBufferPointer(utf8).withMemoryRebound(to: CChar.self) { chars in
+                        guard let base = chars.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, SQLITE_TRANSIENT) }
+                        return sqlite3_bind_text(statement, index, base, Int32(chars.count), SQLITE_TRANSIENT)
+                    }
+                }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
             }

@@ -3,7 +3,6 @@ public final class SQLiteDatabase: SQLDatabase {
     /// Always `.sqlite`.
     public let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
-    private let writerLock = AsyncLock()
     private let readers: [SQLiteConnection]
     private let readerLocks: [AsyncLock]
     private let nextReader = RoundRobin()
@@ -15,7 +14,7 @@ public final class SQLiteDatabase: SQLDatabase {
         try writer.exec(synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         readers = try (0..<max(1, readerCount)).map { _ in try SQLiteConnection(path: path, readOnly: false) }
         readerLocks = readers.map { _ in AsyncLock() }
-        groupCommit = GroupCommit(connection: writer, lock: writerLock)
+        groupCommit = GroupCommit(connection: writer)
     }
 
     /// Runs a write statement in its own (group-committed) transaction.
