@@ -123,7 +123,7 @@ struct ImportTests {
             try await parts.store.createJob(done, owner: "nobody")
             try await parts.store.createJob(waiting, owner: "nobody")
             for name in ["j_done.csv", "j_waiting.csv"] {
-                FileManager.default.createFile(atPath: (spool as NSString).appendingPathComponent(name), contents: Data("item_id\n".utf8))
+                _ = FileManager.default.createFile(atPath: (spool as NSString).appendingPathComponent(name), contents: Data("item_id\n".utf8))
             }
             await parts.importWorker.sweepSpool()
             #expect(!FileManager.default.fileExists(atPath: (spool as NSString).appendingPathComponent("j_done.csv")))
