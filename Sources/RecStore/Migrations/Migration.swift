@@ -1,3 +1,5 @@
+import Foundation
+
 /// One versioned schema change; `{{ID}}`, `{{BLOB}}` and `{{TEXTKEY}}` are replaced per dialect.
 struct Migration: Sendable {
     let version: Int
@@ -20,11 +22,5 @@ struct Migration: Sendable {
                     .replacingOccurrences(of: "{{TEXTKEY}}", with: "TEXT COLLATE \"C\"")
             }
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

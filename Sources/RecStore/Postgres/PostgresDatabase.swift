@@ -56,8 +56,6 @@ public final class PostgresDatabase: SQLDatabase, Service {
         (try? await query("SELECT 1::BIGINT AS one").first?.int("one")) == 1
     }
 
-    /// Closing happens when `run()` ends at shutdown.
-    public func close() async {}
 
     static func run(_ query: SQLQuery, on send: (PostgresQuery) async throws -> PostgresRowSequence) async throws {
         do {

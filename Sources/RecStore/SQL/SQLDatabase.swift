@@ -10,12 +10,10 @@ public protocol SQLExecutor: Sendable {
     func insertMany(table: String, columns: [String], rows: [[SQLValue]], suffix: String) async throws
 }
 
-/// A database: statements outside transactions, transactions, and shutdown.
+/// A database: statements outside transactions, transactions, and a liveness check.
 public protocol SQLDatabase: SQLExecutor {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Whether the database answers a trivial query.
     func ping() async -> Bool
-    /// Closes every connection.
-    func close() async
 }

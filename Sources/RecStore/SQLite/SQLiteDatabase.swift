@@ -47,8 +47,6 @@ public final class SQLiteDatabase: SQLDatabase {
         (try? await query("SELECT 1 AS one").first?.int("one")) == 1
     }
 
-    /// Connections close when this object is released.
-    public func close() async {}
 
     private static func isWrite(_ sql: String) -> Bool {
         let head = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased()
