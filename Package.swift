@@ -5,6 +5,18 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The numeric kernels are optimised even in debug builds (unoptimised, the tests' training runs take minutes), and
+/// on x86-64 they use AVX2 and FMA (x86-64-v3: every server CPU since 2015): twice the SIMD width of the baseline.
+#if arch(x86_64)
+let vectorFlags = ["-Xcc", "-march=x86-64-v3"]
+#else
+let vectorFlags: [String] = []
+#endif
+let numericSettings: [SwiftSetting] = swiftSettings + [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(vectorFlags),
+]
+
 let package = Package(
     name: "recommender",
     platforms: [.macOS(.v15)],
@@ -29,6 +41,17 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "RecMath",
+            dependencies: ["CBLAS"],
+            swiftSettings: numericSettings
+        ),
+        .target(
+            name: "RecModels",
+            dependencies: ["RecMath", "RecCore"],
+            swiftSettings: numericSettings
+        ),
         .target(
             name: "RecCore",
             dependencies: [],
@@ -82,6 +105,8 @@ let package = Package(
             name: "recommender",
             dependencies: [
                 "RecServer",
+                "RecModels",
+                "RecMath",
                 "RecTelemetry",
                 "RecStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "RecCoreTests",
             dependencies: ["RecCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecModelsTests",
+            dependencies: ["RecModels", "RecMath", "RecCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,8 @@
+/// The model families the trainer knows.
+public enum ModelKind: String, Sendable, CaseIterable, Codable {
+    case popularity
+    case itemknn
+    case ials
+    case bpr
+    case ease
+}

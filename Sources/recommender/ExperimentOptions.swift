@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import RecCore
+import RecModels
+
+/// Options `eval` and `tune` share: the data, the model and how to run.
+struct ExperimentOptions: ParsableArguments {
+    @Option(help: "Training interactions file.")
+    var train: String
+
+    @Option(help: "Test interactions file (same ids). Without it, --split carves the test side out of --train.")
+    var test: String?
+
+    @Option(help: "File format: lightgcn (user item item ...), movielens (u.data) or csv (user,item[,weight[,timestamp]]).")
+    var format: String = "lightgcn"
+
+    @Option(help: "Model: popularity, itemknn, ials, bpr or ease.")
+    var model: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A parameter as name=value (repeatable; wins over --params).", valueName: "name=value"))
+    var param: [String] = []
+
+    @Option(help: "A JSON parameter file (as written by tune).")
+    var params: String?
+
+    @Option(help: "Cut-off K for the metrics.")
+    var k: Int = 20
+
+    @Option(help: "Worker threads (default: every core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seed for initialisation and sampling.")
+    var seed: UInt64 = 42
+
+    /// Loads the parameter file (if any) and the `--param` overrides, and validates them for the model.
+    func resolvedModel() throws -> (kind: ModelKind, parameters: ModelParameters, file: ParameterFile?) {
+        let file = try params.map { path throws(RecError) in try ParameterFile.read(path: path) }
+        guard let name = model ?? file?.model?.rawValue else {
+            throw ValidationError("--model is required (or a --params file that names one)")
+        }
+        guard let kind = ModelKind(rawValue: name) else {
+            throw ValidationError("--model must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let fileModel = file?.model, fileModel != kind {
+            throw ValidationError("--params is for \(fileModel.rawValue), not \(kind.rawValue)")
+        }
+        var given = file?.params ?? [:]
+        for pair in param {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1]) else {
+                throw ValidationError("--param \(pair): expected name=number")
+            }
+            given[parts[0]] = value
+        }
+        return (kind, try ModelCatalog.validate(given, for: kind), file)
+    }
+
+    /// The format, checked.
+    func datasetFormat() throws -> DatasetFormat {
+        guard let value = DatasetFormat(rawValue: format) else {
+            throw ValidationError("--format must be one of \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// Checks the numbers.
+    func validateCommon() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// Prints progress and figures to standard error while the result goes to standard output.
+enum Console {
+    /// Writes one line to standard error.
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Writes one line to standard output, unbuffered (so trials show as they finish).
+    static func out(_ line: String, newline: Bool = true) {
+        FileHandle.standardOutput.write(Data((newline ? line + "\n" : line).utf8))
+    }
+
+    /// The process's peak resident memory in MiB (VmHWM), or nil where /proc is missing.
+    static func peakResidentMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+            return digits.map { $0 / 1024 }
+        }
+        return nil
+    }
+
+    /// A number with `places` decimals.
+    static func fixed(_ value: Double, _ places: Int = 4) -> String {
+        String(format: "%.\(places)f", value)
+    }
+}
