@@ -89,6 +89,7 @@ let package = Package(
             name: "RecServer",
             dependencies: [
                 "RecCore",
+                "RecModels",
                 "RecTelemetry",
                 "RecStore",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -58,6 +58,36 @@ struct JobQueueTests {
         }
     }
 
+    @Test("a shared (training) job whose worker died is taken over by another replica, whose heartbeat then owns it", arguments: TestStore.all)
+    func sharedLeaseTakeover(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let kind = "test-\(UUID().uuidString.prefix(8))"
+            let job = Self.job(kind: kind)
+            try await records.createJob(job, owner: nil)
+            let now = WallClock.nowMillis()
+            let first = try await records.claimJob(kind: kind, owner: "node-a", now: now, leaseUntil: now + 1_000, anyOwner: true)
+            #expect(first?.attempts == 1)
+            #expect(try await records.claimJob(kind: kind, owner: "node-b", now: now + 500, leaseUntil: now + 1_500, anyOwner: true) == nil)
+            // node-a's heartbeat keeps it while the lease lasts.
+            #expect(try await records.updateJobProgress(id: job.id, owner: "node-a", stage: "train", progress: 0.2, leaseUntil: now + 1_800) == false)
+            // node-a dies; node-b takes the job once the lease ran out.
+            let second = try await records.claimJob(kind: kind, owner: "node-b", now: now + 2_000, leaseUntil: now + 3_000, anyOwner: true)
+            #expect(second?.id == job.id)
+            #expect(second?.attempts == 2)
+            #expect(second?.stage == "train")
+            // node-a, come back, can no longer report or finish it.
+            await #expect(throws: RecError.self) {
+                try await records.updateJobProgress(id: job.id, owner: "node-a", stage: "save", progress: 0.9, leaseUntil: now + 9_000)
+            }
+            #expect(try await records.finishLeasedJob(id: job.id, owner: "node-a", status: .succeeded, stage: "done", message: nil, result: [:], now: now + 2_100) == false)
+            #expect(try await records.finishLeasedJob(id: job.id, owner: "node-b", status: .succeeded, stage: "done", message: nil, result: ["model_version": .string("v1")], now: now + 2_200))
+            let finished = try await records.job(tenantID: job.tenantID, id: job.id)
+            #expect(finished?.status == .succeeded)
+            #expect(finished?.progress == 1)
+            #expect(finished?.result["model_version"]?.stringValue == "v1")
+        }
+    }
+
     @Test("cancelling a queued job ends it at once; a running one is flagged for its next checkpoint", arguments: TestStore.all)
     func cancellation(store: TestStore) async throws {
         try await store.withRecordStore { records throws in

@@ -40,9 +40,15 @@ public struct Job: Sendable, Equatable {
     public var startedAt: Int64?
     /// End time in Unix milliseconds.
     public var finishedAt: Int64?
+    /// The current stage of a multi-stage job (a training's `snapshot`, `train`, `evaluate`, …).
+    public var stage: String?
+    /// What a succeeded job produced (a training's `model_version` and metrics).
+    public var result: [String: JSONValue]
 
     /// Creates a job value.
-    public init(id: String, tenantID: String, kind: String, status: Status, params: [String: JSONValue], progress: Double = 0, accepted: Int = 0, rejected: Int = 0, errors: [RowError] = [], message: String? = nil, attempts: Int = 0, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil) {
+    public init(id: String, tenantID: String, kind: String, status: Status, params: [String: JSONValue], progress: Double = 0, accepted: Int = 0, rejected: Int = 0, errors: [RowError] = [], message: String? = nil, attempts: Int = 0, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil, stage: String? = nil, result: [String: JSONValue] = [:]) {
+        self.stage = stage
+        self.result = result
         self.attempts = attempts
         self.id = id
         self.tenantID = tenantID

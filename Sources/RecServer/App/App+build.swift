@@ -18,6 +18,10 @@ public struct AppParts: Sendable {
     public let readiness: Readiness
     /// Background import worker.
     public let importWorker: ImportWorker
+    /// Background trainer.
+    public let trainer: TrainerService
+    /// Where model artifacts are kept.
+    public let artifacts: any ArtifactStore
 }
 
 /// Builds the application: store, migrations (before the server listens), routes, middleware and background services.
@@ -41,6 +45,15 @@ public func buildApplication(
     let readiness = Readiness()
     let worker = ImportWorker(store: store, telemetry: telemetry, instanceID: instanceID, readiness: readiness, spoolDirectory: spool, logger: logger)
     let document = try APIDocument.load()
+    let artifacts: any ArtifactStore
+    switch configuration.artifacts ?? (configuration.databaseURL == nil ? .folder((configuration.dataDirectory as NSString).appendingPathComponent("artifacts")) : .database) {
+    case .folder(let path): artifacts = FolderArtifactStore(root: path)
+    case .database: artifacts = DatabaseArtifactStore(store: store)
+    }
+    let trainer = TrainerService(
+        store: store, artifacts: artifacts, telemetry: telemetry, instanceID: instanceID, readiness: readiness,
+        threads: configuration.trainingThreads, logger: logger
+    )
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: TracingMiddleware<AppRequestContext>())
@@ -66,6 +79,7 @@ public func buildApplication(
     InteractionsController(store: store, telemetry: telemetry, types: types).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
+    ModelsController(store: store, artifacts: artifacts, trainer: trainer).register(on: apiRoutes)
 
     var app = Application(
         router: router,
@@ -74,10 +88,11 @@ public func buildApplication(
     )
     if let service = opened.service { app.addServices(service) }
     app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger))
+    if configuration.trainerEnabled { app.addServices(trainer) }
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()
     }
-    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker)
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts)
     return (app, parts)
 }

@@ -22,6 +22,22 @@ public struct AppConfiguration: Sendable {
     /// Commit SQLite transactions with `synchronous=FULL` (survive power loss, slower).
     public var sqliteSynchronousFull = false
 
+    /// Threads one training may use (default: every core).
+    public var trainingThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// Where model artifacts live: a folder, or the database (shared by replicas). Nil picks the folder
+    /// `<data dir>/artifacts` on SQLite and the database on PostgreSQL.
+    public var artifacts: ArtifactLocation?
+    /// Whether this instance runs training jobs.
+    public var trainerEnabled = true
+
+    /// Where artifacts are stored.
+    public enum ArtifactLocation: Sendable, Equatable {
+        /// Files under a folder.
+        case folder(String)
+        /// Rows in the database.
+        case database
+    }
+
     /// The defaults.
     public init() {}
 
@@ -43,6 +59,23 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: text.lowercased()) else { throw ConfigurationError("RECOMMENDER_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
+        }
+        if let text = environment["RECOMMENDER_TRAINING_THREADS"] {
+            guard let value = Int(text), (1...256).contains(value) else { throw ConfigurationError("RECOMMENDER_TRAINING_THREADS must be an integer from 1 to 256") }
+            trainingThreads = value
+        }
+        if let text = environment["RECOMMENDER_ARTIFACTS"], !text.isEmpty {
+            if text == "database" {
+                artifacts = .database
+            } else if text.hasPrefix("folder:"), text.count > 7 {
+                artifacts = .folder(String(text.dropFirst(7)))
+            } else {
+                throw ConfigurationError("RECOMMENDER_ARTIFACTS must be database or folder:PATH")
+            }
+        }
+        if let text = environment["RECOMMENDER_TRAINER"] {
+            guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_TRAINER must be on or off") }
+            trainerEnabled = text == "on"
         }
         if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
             guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }

@@ -48,6 +48,9 @@ struct JobPayload: Encodable {
     let created_at: String
     let started_at: String?
     let finished_at: String?
+    let stage: String?
+    let model_version: String?
+    let result: [String: JSONValue]?
 
     init(_ job: Job) {
         job_id = job.id
@@ -62,6 +65,9 @@ struct JobPayload: Encodable {
         created_at = Timestamp.formatRFC3339(job.createdAt)
         started_at = job.startedAt.map(Timestamp.formatRFC3339)
         finished_at = job.finishedAt.map(Timestamp.formatRFC3339)
+        stage = job.stage
+        model_version = job.result["model_version"]?.stringValue
+        result = job.result.isEmpty ? nil : job.result
     }
 }
 

@@ -61,5 +61,42 @@ enum Migrations {
             "CREATE INDEX jobs_queue ON jobs (status, kind, created_at)",
             "CREATE INDEX jobs_tenant ON jobs (tenant_id, created_at)",
         ]),
+        Migration(version: 2, name: "models_artifacts_schedules", statements: [
+            "ALTER TABLE jobs ADD COLUMN stage TEXT",
+            "ALTER TABLE jobs ADD COLUMN result TEXT",
+            """
+            CREATE TABLE models (
+                tenant_id TEXT NOT NULL, version TEXT NOT NULL, kind TEXT NOT NULL, params TEXT NOT NULL, metrics TEXT NOT NULL,
+                job_id TEXT, checksum TEXT NOT NULL, artifact_bytes BIGINT NOT NULL, users BIGINT NOT NULL, items BIGINT NOT NULL,
+                interactions BIGINT NOT NULL, train_seconds DOUBLE PRECISION NOT NULL, created_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            )
+            """,
+            "CREATE INDEX models_tenant_created ON models (tenant_id, created_at)",
+            """
+            CREATE TABLE serving_models (
+                tenant_id TEXT PRIMARY KEY, version TEXT NOT NULL, updated_at BIGINT NOT NULL
+            )
+            """,
+            // Every change of the serving version, newest last: rollback returns to the version served before.
+            """
+            CREATE TABLE model_promotions (
+                id {{ID}}, tenant_id TEXT NOT NULL, version TEXT NOT NULL, previous_version TEXT, action TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX model_promotions_tenant ON model_promotions (tenant_id, id)",
+            """
+            CREATE TABLE model_artifacts (
+                tenant_id TEXT NOT NULL, version TEXT NOT NULL, data {{BLOB}} NOT NULL, PRIMARY KEY (tenant_id, version)
+            )
+            """,
+            """
+            CREATE TABLE training_schedules (
+                tenant_id TEXT PRIMARY KEY, model TEXT NOT NULL, params TEXT NOT NULL, promote TEXT NOT NULL,
+                interval_seconds BIGINT NOT NULL, next_run_at BIGINT NOT NULL, updated_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

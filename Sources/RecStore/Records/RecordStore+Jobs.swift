@@ -35,14 +35,19 @@ extension RecordStore {
 
     /// Leases the oldest runnable job of `kind` for `owner` until `leaseUntil`: a queued one, or a running one whose lease
     /// expired (its worker died). On PostgreSQL concurrent workers skip each other's rows (`FOR UPDATE SKIP LOCKED`).
-    public func claimJob(kind: String, owner: String, now: Int64, leaseUntil: Int64) async throws -> Job? {
+    /// Jobs created with an owner (imports, whose file only that instance holds) are only ever leased by it; with
+    /// `anyOwner` (training) any instance takes queued or expired jobs of `kind`.
+    public func claimJob(kind: String, owner: String, now: Int64, leaseUntil: Int64, anyOwner: Bool = false) async throws -> Job? {
         try await measure("claim_job") {
             let lock = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            let rows = try await database.query("""
+            let ownership: SQLQuery = anyOwner ? "" : " AND (owner IS NULL OR owner = \(owner))"
+            let query: SQLQuery = """
                 UPDATE jobs SET status = 'running', owner = \(owner), lease_expires_at = \(leaseUntil), attempts = attempts + 1,
                     started_at = COALESCE(started_at, \(now))
                 WHERE id = (
-                    SELECT id FROM jobs WHERE kind = \(kind) AND (owner IS NULL OR owner = \(owner))
+                    SELECT id FROM jobs WHERE kind = \(kind)
+                """
+            let rows = try await database.query(query + ownership + """
                       AND (status = 'queued' OR (status = 'running' AND lease_expires_at < \(now)))
                     ORDER BY created_at, id LIMIT 1\(raw: lock)
                 )
@@ -60,6 +65,42 @@ extension RecordStore {
                     errors = \(try JSONColumn.encode(errors)), message = \(message), finished_at = \(now), lease_expires_at = NULL
                 WHERE id = \(id) AND status IN ('queued', 'running')
                 """)
+        }
+    }
+
+    /// Records a running job's stage and progress and extends its lease (a heartbeat). Returns whether cancellation
+    /// was requested; throws when the job is no longer leased by `owner` (its lease expired and another worker took it).
+    public func updateJobProgress(id: String, owner: String, stage: String, progress: Double, leaseUntil: Int64) async throws -> Bool {
+        try await measure("update_job_progress") {
+            let rows = try await database.query("""
+                UPDATE jobs SET stage = \(stage), progress = \(progress), lease_expires_at = \(leaseUntil)
+                WHERE id = \(id) AND status = 'running' AND owner = \(owner) RETURNING cancel_requested
+                """)
+            guard let row = rows.first else { throw RecError.conflict("job \(id) is no longer leased by this worker") }
+            return row.int("cancel_requested") == 1
+        }
+    }
+
+    /// Finishes a running job leased by `owner` with a stage, message and result; false when the lease was lost.
+    @discardableResult
+    public func finishLeasedJob(id: String, owner: String, status: Job.Status, stage: String?, message: String?, result: [String: JSONValue], now: Int64) async throws -> Bool {
+        try await measure("finish_job") {
+            let rows = try await database.query("""
+                UPDATE jobs SET status = \(status.rawValue), stage = \(stage), message = \(message), result = \(try JSONColumn.encode(result)),
+                    progress = \(status == .succeeded ? 1.0 : 0.0) + progress * \(status == .succeeded ? 0.0 : 1.0),
+                    finished_at = \(now), lease_expires_at = NULL
+                WHERE id = \(id) AND status = 'running' AND owner = \(owner) RETURNING id
+                """)
+            return !rows.isEmpty
+        }
+    }
+
+    /// Whether `tenantID` has a training job queued or running (so a schedule does not pile them up).
+    public func hasActiveJob(tenantID: String, kind: String) async throws -> Bool {
+        try await measure("has_active_job") {
+            !(try await database.query("""
+                SELECT id FROM jobs WHERE tenant_id = \(tenantID) AND kind = \(kind) AND status IN ('queued', 'running') LIMIT 1
+                """)).isEmpty
         }
     }
 
@@ -136,7 +177,9 @@ extension RecordStore {
             attempts: Int(row.int("attempts") ?? 0),
             createdAt: row.int("created_at") ?? 0,
             startedAt: row.int("started_at"),
-            finishedAt: row.int("finished_at")
+            finishedAt: row.int("finished_at"),
+            stage: row.string("stage"),
+            result: JSONColumn.decode([String: JSONValue].self, row.string("result"), default: [:])
         )
     }
 }

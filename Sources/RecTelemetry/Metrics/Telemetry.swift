@@ -18,6 +18,8 @@ public final class Telemetry: Sendable {
     public let jobs: JobMetrics
     /// Process metrics rendered at scrape time.
     public let process: ProcessMetrics
+    /// Training durations, losses and offline metrics.
+    public let training: TrainingMetrics
 
     /// Creates the layer over `registry` (a fresh one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -28,6 +30,7 @@ public final class Telemetry: Sendable {
         self.access = AccessMetrics(registry: registry)
         self.jobs = JobMetrics(registry: registry)
         self.process = ProcessMetrics()
+        self.training = TrainingMetrics(registry: registry)
     }
 
     /// The full exposition: every registered family plus the process metrics.

@@ -1,0 +1,206 @@
+import Foundation
+import RecMath
+
+/// A trained model with the ids behind its indices, in a self-describing binary form:
+/// `RECMODEL`, a format version (UInt32), a JSON header's length (UInt32) and the header, then the header's arrays
+/// as little-endian raw values. The artifact store checksums these bytes; `decode` checks every length.
+public struct ModelArtifact: Sendable {
+    /// Why bytes are not a valid artifact.
+    public struct FormatError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public let description: String
+    }
+
+    /// The model family.
+    public let kind: ModelKind
+    /// The parameters it was trained with.
+    public let parameters: [String: Double]
+    /// External user id of each user index.
+    public let userIDs: [String]
+    /// External item id of each item index.
+    public let itemIDs: [String]
+    /// The model.
+    public let model: any RecommendationModel
+
+    /// Bundles a model with its id spaces.
+    public init(kind: ModelKind, parameters: [String: Double], userIDs: [String], itemIDs: [String], model: any RecommendationModel) {
+        self.kind = kind
+        self.parameters = parameters
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.model = model
+    }
+
+    private static let magic = Array("RECMODEL".utf8)
+    private static let formatVersion: UInt32 = 1
+
+    /// The artifact's bytes.
+    public func encode() -> [UInt8] {
+        var arrays: [(name: String, payload: ArrayPayload)] = []
+        var extra: [String: Any] = [:]
+        switch model {
+        case let factors as FactorModel:
+            extra["factors"] = factors.factors
+            arrays = [("user_factors", .floats(factors.userFactors.values)), ("item_factors", .floats(factors.itemFactors.values))]
+            if !factors.itemBias.isEmpty { arrays.append(("item_bias", .floats(factors.itemBias))) }
+        case let popularity as PopularityModel:
+            arrays = [("item_scores", .floats(popularity.itemScores))]
+        case let knn as ItemSimilarityModel:
+            arrays = [
+                ("row_start", .int64s(knn.neighbours.rowStart.map(Int64.init))),
+                ("columns", .int32s(knn.neighbours.columns)),
+                ("values", .floats(knn.neighbours.values)),
+            ]
+        case let ease as EASEModel:
+            arrays = [("weights", .floats(ease.weights.values))]
+        default:
+            preconditionFailure("no artifact encoding for \(type(of: model))")
+        }
+        var header: [String: Any] = [
+            "kind": kind.rawValue, "params": parameters, "user_ids": userIDs, "item_ids": itemIDs,
+            "users": model.userCount, "items": model.itemCount,
+            "arrays": arrays.map { ["name": $0.name, "type": $0.payload.typeName, "count": $0.payload.count] },
+        ]
+        header.merge(extra) { a, _ in a }
+        let json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data()
+        var out = Self.magic
+        out.reserveCapacity(json.count + arrays.reduce(0) { $0 + $1.payload.byteCount } + 16)
+        append(Self.formatVersion, to: &out)
+        append(UInt32(json.count), to: &out)
+        out.append(contentsOf: json)
+        for array in arrays { array.payload.append(to: &out) }
+        return out
+    }
+
+    /// Reads an artifact, checking its structure.
+    public static func decode(_ bytes: [UInt8]) throws(FormatError) -> ModelArtifact {
+        var reader = ByteReader(bytes: bytes)
+        guard try reader.take(magic.count) == magic else { throw FormatError(description: "not a model artifact") }
+        guard try reader.uint32() == formatVersion else { throw FormatError(description: "unsupported artifact format version") }
+        let headerLength = Int(try reader.uint32())
+        let headerBytes = try reader.take(headerLength)
+        guard let header = (try? JSONSerialization.jsonObject(with: Data(headerBytes))) as? [String: Any],
+              let kindName = header["kind"] as? String, let kind = ModelKind(rawValue: kindName),
+              let userIDs = header["user_ids"] as? [String], let itemIDs = header["item_ids"] as? [String],
+              let specs = header["arrays"] as? [[String: Any]] else {
+            throw FormatError(description: "artifact header is malformed")
+        }
+        let parameters = (header["params"] as? [String: Double]) ?? [:]
+        var floats: [String: [Float]] = [:]
+        var int32s: [String: [Int32]] = [:]
+        var int64s: [String: [Int64]] = [:]
+        for spec in specs {
+            guard let name = spec["name"] as? String, let type = spec["type"] as? String, let count = spec["count"] as? Int, count >= 0 else {
+                throw FormatError(description: "artifact array entry is malformed")
+            }
+            switch type {
+            case "f32": floats[name] = try reader.values(count, as: Float.self)
+            case "i32": int32s[name] = try reader.values(count, as: Int32.self)
+            case "i64": int64s[name] = try reader.values(count, as: Int64.self)
+            default: throw FormatError(description: "unknown array type \(type)")
+            }
+        }
+        guard reader.isAtEnd else { throw FormatError(description: "trailing bytes after the arrays") }
+        let users = userIDs.count
+        let items = itemIDs.count
+        let model: any RecommendationModel
+        switch kind {
+        case .ials, .bpr:
+            guard let k = header["factors"] as? Int, k > 0, let u = floats["user_factors"], let v = floats["item_factors"],
+                  u.count == users * k, v.count == items * k else { throw FormatError(description: "factor arrays do not match the id lists") }
+            let bias = floats["item_bias"] ?? []
+            guard bias.isEmpty || bias.count == items else { throw FormatError(description: "item_bias does not match the items") }
+            model = FactorModel(kind: kind, userFactors: DenseMatrix(rows: users, cols: k, values: u), itemFactors: DenseMatrix(rows: items, cols: k, values: v), itemBias: bias)
+        case .popularity:
+            guard let scores = floats["item_scores"], scores.count == items else { throw FormatError(description: "item_scores does not match the items") }
+            model = PopularityModel(itemScores: scores, userCount: users)
+        case .itemknn:
+            guard let start = int64s["row_start"], let columns = int32s["columns"], let values = floats["values"],
+                  start.count == items + 1, columns.count == values.count, start.first == 0, start.last == Int64(columns.count),
+                  zip(start, start.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < items }) else {
+                throw FormatError(description: "neighbour arrays are inconsistent")
+            }
+            model = ItemSimilarityModel(neighbours: SparseMatrix(rows: items, cols: items, rowStart: start.map { Int($0) }, columns: columns, values: values), userCount: users)
+        case .ease:
+            guard let weights = floats["weights"], weights.count == items * items else { throw FormatError(description: "weights do not match the items") }
+            model = EASEModel(weights: DenseMatrix(rows: items, cols: items, values: weights), userCount: users)
+        }
+        return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model)
+    }
+}
+
+/// One typed array of an artifact.
+private enum ArrayPayload {
+    case floats([Float])
+    case int32s([Int32])
+    case int64s([Int64])
+
+    var typeName: String {
+        switch self {
+        case .floats: "f32"
+        case .int32s: "i32"
+        case .int64s: "i64"
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case .floats(let values): values.count
+        case .int32s(let values): values.count
+        case .int64s(let values): values.count
+        }
+    }
+
+    var byteCount: Int {
+        switch self {
+        case .floats(let values): values.count * 4
+        case .int32s(let values): values.count * 4
+        case .int64s(let values): values.count * 8
+        }
+    }
+
+    func append(to out: inout [UInt8]) {
+        // Every supported platform is little-endian; the format is defined as little-endian.
+        switch self {
+        case .floats(let values): values.withUnsafeBytes { out.append(contentsOf: $0) }
+        case .int32s(let values): values.withUnsafeBytes { out.append(contentsOf: $0) }
+        case .int64s(let values): values.withUnsafeBytes { out.append(contentsOf: $0) }
+        }
+    }
+}
+
+private func append(_ value: UInt32, to out: inout [UInt8]) {
+    withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+}
+
+/// Reads an artifact front to back, failing instead of reading past the end.
+private struct ByteReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func take(_ count: Int) throws(ModelArtifact.FormatError) -> [UInt8] {
+        guard count >= 0, bytes.count - offset >= count else { throw .init(description: "artifact is truncated") }
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
+    }
+
+    mutating func uint32() throws(ModelArtifact.FormatError) -> UInt32 {
+        let raw = try take(4)
+        return UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24
+    }
+
+    mutating func values<T>(_ count: Int, as type: T.Type) throws(ModelArtifact.FormatError) -> [T] {
+        let size = MemoryLayout<T>.stride
+        guard count <= (bytes.count - offset) / size else { throw .init(description: "artifact is truncated") }
+        let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count * size)]))
+            }
+            initialized = count
+        }
+        offset += count * size
+        return result
+    }
+}

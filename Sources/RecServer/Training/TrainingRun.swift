@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import RecCore
+import RecModels
+import RecStore
+import RecTelemetry
+import Synchronization
+import Tracing
+
+/// One training job from lease to result: snapshot → train on a seeded holdout split → evaluate → refit on
+/// everything → save the checksummed artifact → register the version → promote by policy. Cancellation and
+/// failures stop before anything is registered, so the serving version is never touched by them.
+struct TrainingRun: Sendable {
+    /// How the run ended.
+    enum Outcome: Sendable, Equatable {
+        case succeeded(version: String, promoted: Bool)
+        case cancelled
+        case failed(String)
+        /// Another worker holds the job now (our lease expired); leave it alone.
+        case leaseLost
+    }
+
+    let store: RecordStore
+    let artifacts: any ArtifactStore
+    let telemetry: Telemetry
+    let job: Job
+    let owner: String
+    let threads: Int
+    let lease: Int64
+    let logger: Logger
+
+    /// Holdout used for the offline metrics; K of the metrics.
+    static let holdout = Split.random(fraction: 0.1, seed: 42)
+    static let k = 20
+
+    /// Shared between the training thread and the heartbeat.
+    final class Progress: Sendable {
+        let stage = Mutex<(name: String, fraction: Double, loss: Double?)>(("snapshot", 0, nil))
+        let cancelled = Atomic<Bool>(false)
+        let leaseLost = Atomic<Bool>(false)
+    }
+
+    func run() async -> Outcome {
+        let request: TrainingRequest
+        do { request = try TrainingRequest(json: job.params.filter { ["model", "params", "promote"].contains($0.key) }) } catch {
+            return .failed("invalid training request: \(error.message)")
+        }
+        let progress = Progress()
+        let model = request.kind.rawValue
+        // Heartbeat: extends the lease, publishes stage/progress, and picks up cancellation requests.
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(min(5_000, lease / 4)))
+                if Task.isCancelled { break }
+                await beat(progress)
+            }
+        }
+        defer { heartbeat.cancel() }
+        let started = ContinuousClock.now
+        do {
+            let dataset = try await stage("snapshot", model: model, progress: progress, fraction: 0) {
+                try await TrainingSnapshot.read(store: store, tenantID: job.tenantID) { progress.cancelled.load(ordering: .relaxed) }
+            }
+            if let stop = stopReason(progress) { return stop }
+            guard !dataset.interactions.isEmpty else { return .failed("there are no interactions to train on") }
+            let (trainSide, holdoutSide) = Self.holdout.apply(to: dataset)
+            let context = TrainingContext(
+                threads: threads, seed: 42,
+                report: { report in
+                    progress.stage.withLock { current in
+                        let span = current.name == "refit" ? (0.6, 0.35) : (0.1, 0.45)
+                        current = (current.name, span.0 + span.1 * report.fraction, report.loss ?? current.loss)
+                    }
+                },
+                isCancelled: { progress.cancelled.load(ordering: .relaxed) || progress.leaseLost.load(ordering: .relaxed) }
+            )
+            let evaluated = try await stage("train", model: model, progress: progress, fraction: 0.1) {
+                try await TrainingThread.run {
+                    try Experiment(kind: request.kind, parameters: request.parameters, k: Self.k).run(train: trainSide, test: holdoutSide, context: context)
+                }
+            }
+            var metrics = evaluated.result.metrics
+            metrics["holdout_users"] = Double(evaluated.result.users)
+            let final: any RecommendationModel
+            if holdoutSide.interactions.isEmpty {
+                final = evaluated.model
+            } else {
+                final = try await stage("refit", model: model, progress: progress, fraction: 0.6) {
+                    try await TrainingThread.run {
+                        try ModelCatalog.train(request.kind, parameters: request.parameters, dataset: dataset, context: context)
+                    }
+                }
+            }
+            if let stop = stopReason(progress) { return stop }
+            let loss = progress.stage.withLock { $0.loss }
+            let version = Self.versionName(kind: request.kind, now: WallClock.nowMillis())
+            let record = try await stage("save", model: model, progress: progress, fraction: 0.95) {
+                let bytes = try await TrainingThread.run {
+                    ModelArtifact(kind: request.kind, parameters: request.parameters.values, userIDs: dataset.userIDs, itemIDs: dataset.itemIDs, model: final).encode()
+                }
+                let record = ModelVersion(
+                    version: version, tenantID: job.tenantID, kind: model, params: request.parameters.values, metrics: metrics,
+                    jobID: job.id, checksum: ArtifactChecksum.of(bytes), artifactBytes: bytes.count,
+                    users: dataset.userCount, items: dataset.itemCount, interactions: dataset.interactions.count,
+                    trainSeconds: (ContinuousClock.now - started).seconds, createdAt: WallClock.nowMillis()
+                )
+                try await artifacts.put(tenantID: job.tenantID, version: version, bytes: bytes)
+                do {
+                    try await store.insertModel(record)
+                } catch {
+                    try? await artifacts.delete(tenantID: job.tenantID, version: version)
+                    throw error
+                }
+                return record
+            }
+            let promoted = try await promoteIfWanted(record, policy: request.promote)
+            telemetry.training.trained(model: model, duration: ContinuousClock.now - started)
+            if let loss { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
+            for (name, value) in metrics { telemetry.training.setOfflineMetric(tenant: job.tenantID, model: model, metric: name, value) }
+            let result: [String: JSONValue] = [
+                "model_version": .string(version), "promoted": .bool(promoted),
+                "metrics": .object(metrics.mapValues { .number($0) }),
+            ]
+            guard try await store.finishLeasedJob(id: job.id, owner: owner, status: .succeeded, stage: "done", message: nil, result: result, now: WallClock.nowMillis()) else {
+                return .leaseLost
+            }
+            return .succeeded(version: version, promoted: promoted)
+        } catch TrainingError.cancelled {
+            return stopReason(progress) ?? .cancelled
+        } catch let error as TrainingError {
+            return .failed(error.description)
+        } catch {
+            logger.error("training failed", metadata: ["error": "\(error)"])
+            return .failed("training failed: \(error)")
+        }
+    }
+
+    /// Runs one stage inside a span, recording its duration and publishing it as the job's stage.
+    private func stage<T>(_ name: String, model: String, progress: Progress, fraction: Double, _ body: () async throws -> T) async throws -> T {
+        progress.stage.withLock { $0 = (name, fraction, $0.loss) }
+        await beat(progress)
+        let started = ContinuousClock.now
+        let value = try await withSpan("training.\(name)") { span in
+            span.attributes["rec.tenant"] = job.tenantID
+            span.attributes["rec.job_id"] = job.id
+            span.attributes["rec.model"] = model
+            return try await body()
+        }
+        telemetry.training.stage(model: model, stage: name, duration: ContinuousClock.now - started)
+        return value
+    }
+
+    /// Publishes progress and extends the lease; notes cancellation or a lost lease.
+    private func beat(_ progress: Progress) async {
+        let (name, fraction, _) = progress.stage.withLock { $0 }
+        do {
+            let cancel = try await store.updateJobProgress(id: job.id, owner: owner, stage: name, progress: fraction, leaseUntil: WallClock.nowMillis() + lease)
+            if cancel { progress.cancelled.store(true, ordering: .relaxed) }
+        } catch let error as RecError where error.code == "conflict" {
+            progress.leaseLost.store(true, ordering: .relaxed)
+        } catch {
+            logger.warning("training heartbeat failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func stopReason(_ progress: Progress) -> Outcome? {
+        if progress.leaseLost.load(ordering: .relaxed) { return .leaseLost }
+        if progress.cancelled.load(ordering: .relaxed) { return .cancelled }
+        return nil
+    }
+
+    /// Promotes by policy; `if_better` compares holdout recall with the serving version's.
+    private func promoteIfWanted(_ record: ModelVersion, policy: TrainingRequest.Promotion) async throws -> Bool {
+        let metric = "recall@\(Self.k)"
+        switch policy {
+        case .never:
+            return false
+        case .always:
+            try await store.promote(tenantID: record.tenantID, version: record.version, action: "auto", now: WallClock.nowMillis())
+            return true
+        case .ifBetter:
+            if let serving = try await store.servingVersion(tenantID: record.tenantID),
+               let current = try await store.model(tenantID: record.tenantID, version: serving),
+               let servingScore = current.metrics[metric], (record.metrics[metric] ?? 0) < servingScore {
+                return false
+            }
+            try await store.promote(tenantID: record.tenantID, version: record.version, action: "auto", now: WallClock.nowMillis())
+            return true
+        }
+    }
+
+    /// `ials-20261127-001502-3f9a`: kind, UTC time, random suffix.
+    static func versionName(kind: ModelKind, now: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let stamp = formatter.string(from: Date(timeIntervalSince1970: Double(now) / 1000))
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "\(kind.rawValue)-\(stamp)-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
+    }
+}

@@ -1,0 +1,42 @@
+import RecCore
+import RecModels
+import RecStore
+
+/// Reads a tenant's interactions into a training dataset, page by page, mapping ids to dense indices.
+/// Events whose weight is not positive (types configured to weigh 0 or less) do not train.
+enum TrainingSnapshot {
+    /// Rows read per query.
+    static let pageSize = 50_000
+
+    /// The tenant's interactions as a dataset (timestamps in Unix seconds).
+    static func read(store: RecordStore, tenantID: String, isCancelled: () -> Bool) async throws -> Dataset {
+        var users: [String: Int32] = [:]
+        var items: [String: Int32] = [:]
+        var userIDs: [String] = []
+        var itemIDs: [String] = []
+        var events: [IndexedInteraction] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.interactionPage(tenantID: tenantID, afterID: after, limit: pageSize)
+            for row in page where row.weight > 0 && row.weight.isFinite {
+                let user = users[row.userID] ?? {
+                    let index = Int32(userIDs.count)
+                    users[row.userID] = index
+                    userIDs.append(row.userID)
+                    return index
+                }()
+                let item = items[row.itemID] ?? {
+                    let index = Int32(itemIDs.count)
+                    items[row.itemID] = index
+                    itemIDs.append(row.itemID)
+                    return index
+                }()
+                events.append(IndexedInteraction(user: user, item: item, weight: Float(row.weight), timestamp: row.timestamp / 1000))
+            }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.id
+            if isCancelled() { break }
+        }
+        return Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events)
+    }
+}

@@ -1,0 +1,111 @@
+import RecCore
+
+extension RecordStore {
+    /// Records a trained version (its artifact is already stored).
+    public func insertModel(_ model: ModelVersion) async throws {
+        try await measure("insert_model") {
+            try await database.execute("""
+                INSERT INTO models (tenant_id, version, kind, params, metrics, job_id, checksum, artifact_bytes, users, items, interactions, train_seconds, created_at)
+                VALUES (\(model.tenantID), \(model.version), \(model.kind), \(try JSONColumn.encode(model.params)), \(try JSONColumn.encode(model.metrics)),
+                        \(model.jobID), \(model.checksum), \(model.artifactBytes), \(model.users), \(model.items), \(model.interactions),
+                        \(model.trainSeconds), \(model.createdAt))
+                """)
+        }
+    }
+
+    /// A tenant's versions, newest first.
+    public func models(tenantID: String, limit: Int) async throws -> [ModelVersion] {
+        try await measure("list_models") {
+            try await database.query("SELECT * FROM models WHERE tenant_id = \(tenantID) ORDER BY created_at DESC, version DESC LIMIT \(limit)").map(Self.model)
+        }
+    }
+
+    /// One version of a tenant.
+    public func model(tenantID: String, version: String) async throws -> ModelVersion? {
+        try await measure("get_model") {
+            try await database.query("SELECT * FROM models WHERE tenant_id = \(tenantID) AND version = \(version)").first.map(Self.model)
+        }
+    }
+
+    /// The version a tenant serves, if any.
+    public func servingVersion(tenantID: String) async throws -> String? {
+        try await measure("get_serving_model") {
+            try await database.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
+        }
+    }
+
+    /// Makes `version` the serving one and records the change (`action` is `promote` or `auto`); returns the previous.
+    @discardableResult
+    public func promote(tenantID: String, version: String, action: String, now: Int64) async throws -> String? {
+        try await measure("promote_model") {
+            try await database.transaction { db in
+                let previous = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
+                guard previous != version else { return previous }
+                try await db.execute("""
+                    INSERT INTO serving_models (tenant_id, version, updated_at) VALUES (\(tenantID), \(version), \(now))
+                    ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                    """)
+                try await db.execute("""
+                    INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
+                    VALUES (\(tenantID), \(version), \(previous), \(action), \(now))
+                    """)
+                return previous
+            }
+        }
+    }
+
+    /// Rolls the serving version `version` back to the one served before it was promoted. Returns the version now
+    /// served; throws `conflict` when `version` is not the serving one or nothing preceded it.
+    public func rollback(tenantID: String, version: String, now: Int64) async throws -> String {
+        try await measure("rollback_model") {
+            try await database.transaction { db in
+                let current = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
+                guard current == version else {
+                    throw RecError.conflict("\(version) is not the serving version\(current.map { " (\($0) is)" } ?? "")")
+                }
+                let previous = try await db.query("""
+                    SELECT previous_version FROM model_promotions
+                    WHERE tenant_id = \(tenantID) AND version = \(version) AND action <> 'rollback'
+                    ORDER BY id DESC LIMIT 1
+                    """).first?.string("previous_version")
+                guard let previous else { throw RecError.conflict("no version was served before \(version)") }
+                try await db.execute("UPDATE serving_models SET version = \(previous), updated_at = \(now) WHERE tenant_id = \(tenantID)")
+                try await db.execute("""
+                    INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
+                    VALUES (\(tenantID), \(previous), \(version), 'rollback', \(now))
+                    """)
+                return previous
+            }
+        }
+    }
+
+    /// One page of a tenant's interactions in id order (the training snapshot reads them page by page).
+    public func interactionPage(tenantID: String, afterID: Int64, limit: Int) async throws -> [(id: Int64, userID: String, itemID: String, weight: Double, timestamp: Int64)] {
+        try await measure("read_interaction_page") {
+            try await database.query("""
+                SELECT id, user_id, item_id, weight, ts FROM interactions
+                WHERE tenant_id = \(tenantID) AND id > \(afterID) ORDER BY id LIMIT \(limit)
+                """).map { row in
+                (row.int("id") ?? 0, try row.requiredString("user_id"), try row.requiredString("item_id"), row.double("weight") ?? 0, row.int("ts") ?? 0)
+            }
+        }
+    }
+
+    static func model(_ row: SQLRow) throws -> ModelVersion {
+        ModelVersion(
+            version: try row.requiredString("version"),
+            tenantID: try row.requiredString("tenant_id"),
+            kind: try row.requiredString("kind"),
+            params: JSONColumn.decode([String: Double].self, row.string("params"), default: [:]),
+            metrics: JSONColumn.decode([String: Double].self, row.string("metrics"), default: [:]),
+            jobID: row.string("job_id"),
+            checksum: try row.requiredString("checksum"),
+            artifactBytes: Int(row.int("artifact_bytes") ?? 0),
+            users: Int(row.int("users") ?? 0),
+            items: Int(row.int("items") ?? 0),
+            interactions: Int(row.int("interactions") ?? 0),
+            trainSeconds: row.double("train_seconds") ?? 0,
+            createdAt: row.int("created_at") ?? 0
+        )
+    }
+}
