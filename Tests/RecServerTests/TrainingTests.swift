@@ -21,11 +21,23 @@ struct TrainingTests {
         guard reply.status == 200 || reply.status == 201 else { throw TestFailure("ingest answered \(reply.status): \(reply.text)") }
     }
 
+    /// Polls a training job until it reaches a final status (generous: the suite runs many trainings at once on 2 cores).
+    static func finished(_ client: TestClient, key: String, jobID: String) async throws -> [String: JSONValue] {
+        let deadline = ContinuousClock.now + .seconds(180)
+        while ContinuousClock.now < deadline {
+            let reply = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
+            if let status = reply.json["status"]?.stringValue, ["succeeded", "failed", "cancelled"].contains(status) { return reply.json }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let last = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
+        throw TestFailure("job \(jobID) did not finish in 180 s: \(last.text)")
+    }
+
     /// Queues a training and waits for it to finish.
     static func train(_ client: TestClient, key: String, _ body: JSONValue) async throws -> [String: JSONValue] {
         let reply = try await client.send(.post, "/api/v1/models/train", key: key, json: body)
         guard reply.status == 202, let jobID = reply.json["job_id"]?.stringValue else { throw TestFailure("train answered \(reply.status): \(reply.text)") }
-        return try await ImportTests.finished(client, key: key, jobID: jobID)
+        return try await Self.finished(client, key: key, jobID: jobID)
     }
 
     @Test("a training job yields a checksummed version with holdout metrics; the first serves, promote and rollback switch",
@@ -126,7 +138,7 @@ struct TrainingTests {
                 try await Task.sleep(for: .milliseconds(25))
             }
             #expect(try await client.send(.post, "/api/v1/jobs/\(jobID)/cancel", key: tenant.key).status == 202)
-            let job = try await ImportTests.finished(client, key: tenant.key, jobID: jobID)
+            let job = try await Self.finished(client, key: tenant.key, jobID: jobID)
             #expect(job["status"] == "cancelled")
             #expect(job["model_version"] == nil)
             #expect(try await parts.store.servingVersion(tenantID: tenant.id) == serving)
@@ -177,7 +189,7 @@ struct TrainingTests {
             await parts.trainer.enqueueDueSchedules() // claimed once: no second job
             let jobs = try await parts.store.jobs(tenantID: tenant.id, limit: 10).filter { $0.kind == "train" }
             #expect(jobs.count == 1)
-            let job = try await ImportTests.finished(client, key: tenant.key, jobID: try #require(jobs.first?.id))
+            let job = try await Self.finished(client, key: tenant.key, jobID: try #require(jobs.first?.id))
             #expect(job["status"] == "succeeded")
             #expect(try await parts.store.servingVersion(tenantID: tenant.id) == job["model_version"]?.stringValue)
             #expect(try await parts.store.schedule(tenantID: tenant.id)!.nextRunAt > WallClock.nowMillis() + 23 * 3_600_000)

@@ -2,10 +2,9 @@ import CBLAS
 
 /// Thin, typed calls into OpenBLAS for the kernels the models use.
 public enum BLAS {
-    /// Caps the threads OpenBLAS itself starts (1 when the caller parallelises around BLAS calls).
-    public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
-    }
+    /// OpenBLAS runs every call on the calling thread: parallelism is ours (`ParallelLoop`), so concurrent callers
+    /// (training beside serving) never contend for, or reconfigure, OpenBLAS's own thread pool.
+    static let singleThreaded: Void = openblas_set_num_threads(1)
 
     /// C = alpha · op(A) · op(B) + beta · C on row-major buffers; `m × k` times `k × n`.
     public static func gemm(
@@ -28,35 +27,55 @@ public enum BLAS {
         m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
+        _ = singleThreaded
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
-    /// The Gram matrix Aᵀ·A (`cols × cols`, both triangles filled) of a row-major matrix.
-    public static func gram(_ matrix: DenseMatrix) -> DenseMatrix {
+    /// The Gram matrix Aᵀ·A (`cols × cols`, both triangles filled) of a row-major matrix, summed over row blocks
+    /// on `threads` workers.
+    public static func gram(_ matrix: DenseMatrix, threads: Int = 1) -> DenseMatrix {
+        _ = singleThreaded
         let n = matrix.cols
         var result = DenseMatrix(rows: n, cols: n)
-        guard matrix.rows > 0 else { return result }
+        guard matrix.rows > 0, n > 0 else { return result }
+        let workers = max(1, min(threads, matrix.rows / 1024 + 1))
+        var partial = [Float](repeating: 0, count: workers * n * n)
+        let block = (matrix.rows + workers - 1) / workers
         matrix.values.withUnsafeBufferPointer { a in
-            result.values.withUnsafeMutableBufferPointer { c in
-                cblas_ssyrk(
-                    CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(matrix.rows),
-                    1, a.baseAddress, Int32(n), 0, c.baseAddress, Int32(n)
-                )
+            partial.withUnsafeMutableBufferPointer { c in
+                let a = SharedBuffer(readOnly: a), c = SharedBuffer(c)
+                ParallelLoop.run(count: workers, threads: workers, chunkSize: 1) { range, _ in
+                    for worker in range {
+                        let first = worker * block
+                        let rows = min(block, matrix.rows - first)
+                        guard rows > 0 else { continue }
+                        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(rows),
+                                    1, a.base + first * n, Int32(n), 0, c.base + worker * n * n, Int32(n))
+                    }
+                }
             }
+        }
+        for worker in 0..<workers {
+            for index in 0..<(n * n) { result.values[index] += partial[worker * n * n + index] }
         }
         result.mirrorUpperTriangle()
         return result
     }
 
-    /// The product A·B of two row-major matrices as a new matrix.
-    public static func product(_ a: DenseMatrix, _ b: DenseMatrix) -> DenseMatrix {
+    /// The product A·B of two row-major matrices as a new matrix, row blocks on `threads` workers.
+    public static func product(_ a: DenseMatrix, _ b: DenseMatrix, threads: Int = 1) -> DenseMatrix {
         precondition(a.cols == b.rows, "inner dimensions must agree")
         var result = DenseMatrix(rows: a.rows, cols: b.cols)
         guard a.rows > 0, b.cols > 0 else { return result }
+        let (k, n) = (a.cols, b.cols)
         a.values.withUnsafeBufferPointer { x in
             b.values.withUnsafeBufferPointer { y in
                 result.values.withUnsafeMutableBufferPointer { c in
-                    gemm(m: a.rows, n: b.cols, k: a.cols, a: x.baseAddress!, lda: a.cols, b: y.baseAddress!, ldb: b.cols, c: c.baseAddress!, ldc: b.cols)
+                    let x = SharedBuffer(readOnly: x), y = SharedBuffer(readOnly: y), c = SharedBuffer(c)
+                    ParallelLoop.run(count: a.rows, threads: threads, chunkSize: 2048) { range, _ in
+                        gemm(m: range.count, n: n, k: k, a: x.base + range.lowerBound * k, lda: k, b: y.base, ldb: n,
+                             c: c.base + range.lowerBound * n, ldc: n)
+                    }
                 }
             }
         }

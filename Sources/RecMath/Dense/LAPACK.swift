@@ -1,5 +1,7 @@
 import CBLAS
 
+// LAPACK runs on the calling thread (OpenBLAS is capped at one thread in `BLAS`).
+
 /// Cholesky factorisations and solves through LAPACKE.
 public enum LAPACK {
     /// Solves A·X = B in place for a symmetric positive-definite `n × n` matrix A and `n × nrhs` B (both row-major).
@@ -7,13 +9,15 @@ public enum LAPACK {
     public static func solvePositiveDefinite(
         n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
     ) -> Bool {
-        LAPACKE_sposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(nrhs)) == 0
+        _ = BLAS.singleThreaded
+        return LAPACKE_sposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(nrhs)) == 0
     }
 
     /// Replaces a symmetric positive-definite matrix with its inverse (both triangles filled).
     /// Returns false when the matrix is not positive definite.
     public static func invertPositiveDefinite(_ matrix: inout DenseMatrix) -> Bool {
         precondition(matrix.rows == matrix.cols, "only square matrices can be inverted")
+        _ = BLAS.singleThreaded
         let n = Int32(matrix.rows)
         let ok = matrix.values.withUnsafeMutableBufferPointer { v -> Bool in
             let upper = Int8(UInt8(ascii: "U"))
@@ -28,6 +32,7 @@ public enum LAPACK {
     /// (ascending). Returns false when LAPACK fails to converge.
     public static func symmetricEigen(_ matrix: inout DenseMatrix, eigenvalues: inout [Float]) -> Bool {
         precondition(matrix.rows == matrix.cols && eigenvalues.count == matrix.rows, "a square matrix and one slot per eigenvalue")
+        _ = BLAS.singleThreaded
         let n = Int32(matrix.rows)
         return matrix.values.withUnsafeMutableBufferPointer { v in
             eigenvalues.withUnsafeMutableBufferPointer { w in

@@ -58,7 +58,7 @@ public struct EASETrainer: Sendable {
         let lambda = parameters.float("regularization")
         for item in 0..<n { gram[item, item] += lambda }
         try context.checkCancellation()
-        BLAS.setThreads(context.threads)
+        // The inversion runs on one core: OpenBLAS is never multi-threaded here (see `BLAS`).
         guard LAPACK.invertPositiveDefinite(&gram) else {
             throw .numerical("the regularised Gram matrix is not positive definite; raise params.regularization")
         }

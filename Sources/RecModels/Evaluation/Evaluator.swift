@@ -32,7 +32,6 @@ public struct Evaluator: Sendable {
         var cumulative = [Double](repeating: 0, count: k + 1)
         for rank in 0..<k { cumulative[rank + 1] = cumulative[rank] + 1 / log2(Double(rank) + 2) }
         let discounts = cumulative
-        BLAS.setThreads(1)
         sums.withUnsafeMutableBufferPointer { sumBuffer in
             scratch.withUnsafeMutableBufferPointer { scoreBuffer in
                 let sums = SharedBuffer(sumBuffer), scores = SharedBuffer(scoreBuffer)

@@ -29,17 +29,15 @@ struct IALSSolver: Sendable {
     @discardableResult
     func solve(target: inout DenseMatrix, fixed: inout DenseMatrix, ratings: SparseMatrix, context: TrainingContext) throws(TrainingError) -> [Float]? {
         let k = factors
-        BLAS.setThreads(threads)
-        var gram = BLAS.gram(fixed)
+        var gram = BLAS.gram(fixed, threads: threads)
         var diagonal = [Float](repeating: 0, count: k)
         if cgSteps > 0 {
             guard LAPACK.symmetricEigen(&gram, eigenvalues: &diagonal) else {
                 throw .numerical("the eigendecomposition of the Gram matrix failed")
             }
-            target = BLAS.product(target, gram)
-            fixed = BLAS.product(fixed, gram)
+            target = BLAS.product(target, gram, threads: threads)
+            fixed = BLAS.product(fixed, gram, threads: threads)
         }
-        BLAS.setThreads(1)
         let perWorker = cgSteps > 0 ? 4 * k : k * k + k
         var scratch = [Float](repeating: 0, count: threads * perWorker)
         let rows = target.rows
@@ -177,9 +175,8 @@ struct IALSSolver: Sendable {
             }
             for j in 0..<k { total += Double(diagonal[j]) * columnNorms[j] }
         } else {
-            BLAS.setThreads(threads)
-            let userGram = BLAS.gram(users)
-            let itemGram = BLAS.gram(items)
+            let userGram = BLAS.gram(users, threads: threads)
+            let itemGram = BLAS.gram(items, threads: threads)
             for index in userGram.values.indices { total += Double(userGram.values[index]) * Double(itemGram.values[index]) }
         }
         // Observed pairs and the users' regulariser, in parallel; the items' regulariser uses their counts.

@@ -64,6 +64,11 @@ struct TrainingRun: Sendable {
             if let stop = stopReason(progress) { return stop }
             guard !dataset.interactions.isEmpty else { return .failed("there are no interactions to train on") }
             let (trainSide, holdoutSide) = Self.holdout.apply(to: dataset)
+            let estimate = ModelCatalog.memoryEstimate(request.kind, parameters: request.parameters, users: dataset.userCount, items: dataset.itemCount, pairs: dataset.interactions.count, threads: threads)
+            logger.info("training snapshot read", metadata: [
+                "rec.users": "\(dataset.userCount)", "rec.items": "\(dataset.itemCount)", "rec.interactions": "\(dataset.interactions.count)",
+                "rec.memory_estimate_bytes": "\(estimate)",
+            ])
             let context = TrainingContext(
                 threads: threads, seed: 42,
                 report: { report in
@@ -117,10 +122,11 @@ struct TrainingRun: Sendable {
             telemetry.training.trained(model: model, duration: ContinuousClock.now - started)
             if let loss { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
             for (name, value) in metrics { telemetry.training.setOfflineMetric(tenant: job.tenantID, model: model, metric: name, value) }
-            let result: [String: JSONValue] = [
+            var result: [String: JSONValue] = [
                 "model_version": .string(version), "promoted": .bool(promoted),
                 "metrics": .object(metrics.mapValues { .number($0) }),
             ]
+            if let loss { result["loss"] = .number(loss) }
             guard try await store.finishLeasedJob(id: job.id, owner: owner, status: .succeeded, stage: "done", message: nil, result: result, now: WallClock.nowMillis()) else {
                 return .leaseLost
             }
