@@ -63,7 +63,8 @@ struct TrainingRun: Sendable {
             }
             if let stop = stopReason(progress) { return stop }
             guard !dataset.interactions.isEmpty else { return .failed("there are no interactions to train on") }
-            let (trainSide, holdoutSide) = Self.holdout.apply(to: dataset)
+            // Splitting is CPU work too: off the concurrency pool.
+            let (trainSide, holdoutSide) = try await TrainingThread.run { Self.holdout.apply(to: dataset) }
             let estimate = ModelCatalog.memoryEstimate(request.kind, parameters: request.parameters, users: dataset.userCount, items: dataset.itemCount, pairs: dataset.interactions.count, threads: threads)
             logger.info("training snapshot read", metadata: [
                 "rec.users": "\(dataset.userCount)", "rec.items": "\(dataset.itemCount)", "rec.interactions": "\(dataset.interactions.count)",
