@@ -53,7 +53,7 @@ struct Eval: ParsableCommand {
         do {
             outcome = try Experiment(kind: kind, parameters: parameters, k: options.k).run(train: train, test: test, context: context)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         let result = outcome.result
         let k = options.k

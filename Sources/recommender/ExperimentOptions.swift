@@ -70,6 +70,16 @@ struct ExperimentOptions: ParsableArguments {
     }
 }
 
+/// A run that could not finish (printed as `Error: …` without the usage text, exit status 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// Prints progress and figures to standard error while the result goes to standard output.
 enum Console {
     /// Writes one line to standard error.

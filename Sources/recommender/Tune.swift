@@ -83,7 +83,7 @@ struct Tune: ParsableCommand {
                 Console.out("trial \(trial.number)/\(trials) \(shown) recall@\(k)=\(Console.fixed(trial.result.recall)) ndcg@\(k)=\(Console.fixed(trial.result.ndcg)) train_seconds=\(Console.fixed(trial.trainSeconds, 1))")
             }
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         guard let best = all.max(by: { $0.score < $1.score }) else { return }
         let chosen = ParameterFile(
