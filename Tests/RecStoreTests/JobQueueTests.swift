@@ -88,6 +88,44 @@ struct JobQueueTests {
         }
     }
 
+    @Test("a version registers only with the job's lease: a worker that lost it writes nothing; a released job is queued again", arguments: TestStore.all)
+    func registrationNeedsTheLease(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let kind = "test-\(UUID().uuidString.prefix(8))"
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            let job = Self.job(kind: kind, tenantID: tenant)
+            try await records.createJob(job, owner: nil)
+            let now = WallClock.nowMillis()
+            _ = try await records.claimJob(kind: kind, owner: "node-a", now: now, leaseUntil: now + 1_000, anyOwner: true)
+            _ = try await records.claimJob(kind: kind, owner: "node-b", now: now + 2_000, leaseUntil: now + 60_000, anyOwner: true)
+            func version(_ name: String, recall: Double) -> ModelVersion {
+                ModelVersion(version: name, tenantID: tenant, kind: "ials", params: [:], metrics: ["recall@20": recall], jobID: job.id, checksum: "x",
+                             artifactBytes: 1, users: 1, items: 1, interactions: 1, trainSeconds: 1, createdAt: now)
+            }
+            // node-a finished late: nothing of it lands.
+            #expect(try await records.registerTrainedModel(version("a", recall: 0.5), jobID: job.id, owner: "node-a", policy: .always, metric: "recall@20", result: [:], now: now + 3_000) == nil)
+            #expect(try await records.models(tenantID: tenant, limit: 10).isEmpty)
+            #expect(try await records.servingVersion(tenantID: tenant) == nil)
+            // node-b registers once, and as the first version it serves under if_better.
+            #expect(try await records.registerTrainedModel(version("b", recall: 0.2), jobID: job.id, owner: "node-b", policy: .ifBetter, metric: "recall@20", result: [:], now: now + 3_000) == true)
+            #expect(try await records.registerTrainedModel(version("b2", recall: 0.9), jobID: job.id, owner: "node-b", policy: .ifBetter, metric: "recall@20", result: [:], now: now + 3_100) == nil)
+            #expect(try await records.models(tenantID: tenant, limit: 10).map(\.version) == ["b"])
+            #expect(try await records.job(tenantID: tenant, id: job.id)?.result["promoted"] == .bool(true))
+            // A worse version under if_better is registered but not served.
+            let next = Self.job(kind: kind, tenantID: tenant)
+            try await records.createJob(next, owner: nil)
+            _ = try await records.claimJob(kind: kind, owner: "node-b", now: now + 4_000, leaseUntil: now + 60_000, anyOwner: true)
+            #expect(try await records.registerTrainedModel(version("c", recall: 0.1), jobID: next.id, owner: "node-b", policy: .ifBetter, metric: "recall@20", result: [:], now: now + 5_000) == false)
+            #expect(try await records.servingVersion(tenantID: tenant) == "b")
+            // Released on shutdown: queued again, and another worker takes it at once.
+            let third = Self.job(kind: kind, tenantID: tenant)
+            try await records.createJob(third, owner: nil)
+            _ = try await records.claimJob(kind: kind, owner: "node-a", now: now + 6_000, leaseUntil: now + 60_000, anyOwner: true)
+            try await records.releaseJob(id: third.id, owner: "node-a")
+            #expect(try await records.claimJob(kind: kind, owner: "node-b", now: now + 6_100, leaseUntil: now + 60_000, anyOwner: true)?.id == third.id)
+        }
+    }
+
     @Test("cancelling a queued job ends it at once; a running one is flagged for its next checkpoint", arguments: TestStore.all)
     func cancellation(store: TestStore) async throws {
         try await store.withRecordStore { records throws in

@@ -101,6 +101,13 @@ public final class TrainerService: Service, Sendable {
         case .leaseLost:
             logger.warning("training lease lost")
             return
+        case .interrupted:
+            // Shutting down: hand the job back so another replica (or this one, restarted) runs it at once.
+            // (In a task of its own: this one is cancelled, and cancelled tasks' queries fail at once.)
+            let store = store, owner = instanceID
+            await Task { try? await store.releaseJob(id: job.id, owner: owner) }.value
+            logger.info("training interrupted by shutdown")
+            return
         case .cancelled:
             status = .cancelled
             try? await store.finishLeasedJob(id: job.id, owner: instanceID, status: .cancelled, stage: nil, message: "cancelled; the serving version is unchanged", result: [:], now: WallClock.nowMillis())

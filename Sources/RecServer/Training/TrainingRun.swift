@@ -18,6 +18,8 @@ struct TrainingRun: Sendable {
         case failed(String)
         /// Another worker holds the job now (our lease expired); leave it alone.
         case leaseLost
+        /// The service is shutting down: the job goes back to the queue for another worker.
+        case interrupted
     }
 
     let store: RecordStore
@@ -38,14 +40,25 @@ struct TrainingRun: Sendable {
         let stage = Mutex<(name: String, fraction: Double, loss: Double?)>(("snapshot", 0, nil))
         let cancelled = Atomic<Bool>(false)
         let leaseLost = Atomic<Bool>(false)
+        let interrupted = Atomic<Bool>(false)
     }
 
     func run() async -> Outcome {
+        let progress = Progress()
+        // Graceful shutdown cancels the trainer's task: stop the CPU work at its next check and hand the job back.
+        return await withTaskCancellationHandler {
+            await run(progress)
+        } onCancel: {
+            progress.interrupted.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func run(_ progress: Progress) async -> Outcome {
+        if Task.isCancelled { return .interrupted }
         let request: TrainingRequest
         do { request = try TrainingRequest(json: job.params.filter { ["model", "params", "promote"].contains($0.key) }) } catch {
             return .failed("invalid training request: \(error.message)")
         }
-        let progress = Progress()
         let model = request.kind.rawValue
         // Heartbeat: extends the lease, publishes stage/progress, and picks up cancellation requests.
         let heartbeat = Task {
@@ -78,7 +91,10 @@ struct TrainingRun: Sendable {
                         current = (current.name, span.0 + span.1 * report.fraction, report.loss ?? current.loss)
                     }
                 },
-                isCancelled: { progress.cancelled.load(ordering: .relaxed) || progress.leaseLost.load(ordering: .relaxed) }
+                isCancelled: {
+                    progress.cancelled.load(ordering: .relaxed) || progress.leaseLost.load(ordering: .relaxed)
+                        || progress.interrupted.load(ordering: .relaxed)
+                }
             )
             let evaluated = try await stage("train", model: model, progress: progress, fraction: 0.1) {
                 try await TrainingThread.run {
@@ -100,7 +116,10 @@ struct TrainingRun: Sendable {
             if let stop = stopReason(progress) { return stop }
             let loss = progress.stage.withLock { $0.loss }
             let version = Self.versionName(kind: request.kind, now: WallClock.nowMillis())
-            let record = try await stage("save", model: model, progress: progress, fraction: 0.95) {
+            var result: [String: JSONValue] = ["model_version": .string(version), "metrics": .object(metrics.mapValues { .number($0) })]
+            if let loss { result["loss"] = .number(loss) }
+            let policy = RecordStore.PromotionPolicy(rawValue: request.promote.rawValue) ?? .ifBetter
+            let registered: Bool? = try await stage("save", model: model, progress: progress, fraction: 0.95) {
                 let bytes = try await TrainingThread.run {
                     ModelArtifact(kind: request.kind, parameters: request.parameters.values, userIDs: dataset.userIDs, itemIDs: dataset.itemIDs, model: final).encode()
                 }
@@ -111,32 +130,30 @@ struct TrainingRun: Sendable {
                     trainSeconds: (ContinuousClock.now - started).seconds, createdAt: WallClock.nowMillis()
                 )
                 try await artifacts.put(tenantID: job.tenantID, version: version, bytes: bytes)
+                // The version, its promotion and the job's success commit together, and only while we hold the lease.
+                let promoted: Bool?
                 do {
-                    try await store.insertModel(record)
+                    promoted = try await store.registerTrainedModel(
+                        record, jobID: job.id, owner: owner, policy: policy, metric: "recall@\(Self.k)", result: result, now: WallClock.nowMillis()
+                    )
                 } catch {
                     try? await artifacts.delete(tenantID: job.tenantID, version: version)
                     throw error
                 }
-                return record
+                if promoted == nil { try? await artifacts.delete(tenantID: job.tenantID, version: version) }
+                return promoted
             }
-            let promoted = try await promoteIfWanted(record, policy: request.promote)
+            guard let promoted = registered else { return .leaseLost }
             telemetry.training.trained(model: model, duration: ContinuousClock.now - started)
             if let loss { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
             for (name, value) in metrics { telemetry.training.setOfflineMetric(tenant: job.tenantID, model: model, metric: name, value) }
-            var result: [String: JSONValue] = [
-                "model_version": .string(version), "promoted": .bool(promoted),
-                "metrics": .object(metrics.mapValues { .number($0) }),
-            ]
-            if let loss { result["loss"] = .number(loss) }
-            guard try await store.finishLeasedJob(id: job.id, owner: owner, status: .succeeded, stage: "done", message: nil, result: result, now: WallClock.nowMillis()) else {
-                return .leaseLost
-            }
             return .succeeded(version: version, promoted: promoted)
         } catch TrainingError.cancelled {
             return stopReason(progress) ?? .cancelled
         } catch let error as TrainingError {
             return .failed(error.description)
         } catch {
+            if let stop = stopReason(progress) { return stop }
             logger.error("training failed", metadata: ["error": "\(error)"])
             return .failed("training failed: \(error)")
         }
@@ -172,28 +189,9 @@ struct TrainingRun: Sendable {
 
     private func stopReason(_ progress: Progress) -> Outcome? {
         if progress.leaseLost.load(ordering: .relaxed) { return .leaseLost }
+        if progress.interrupted.load(ordering: .relaxed) { return .interrupted }
         if progress.cancelled.load(ordering: .relaxed) { return .cancelled }
         return nil
-    }
-
-    /// Promotes by policy; `if_better` compares holdout recall with the serving version's.
-    private func promoteIfWanted(_ record: ModelVersion, policy: TrainingRequest.Promotion) async throws -> Bool {
-        let metric = "recall@\(Self.k)"
-        switch policy {
-        case .never:
-            return false
-        case .always:
-            try await store.promote(tenantID: record.tenantID, version: record.version, action: "auto", now: WallClock.nowMillis())
-            return true
-        case .ifBetter:
-            if let serving = try await store.servingVersion(tenantID: record.tenantID),
-               let current = try await store.model(tenantID: record.tenantID, version: serving),
-               let servingScore = current.metrics[metric], (record.metrics[metric] ?? 0) < servingScore {
-                return false
-            }
-            try await store.promote(tenantID: record.tenantID, version: record.version, action: "auto", now: WallClock.nowMillis())
-            return true
-        }
     }
 
     /// `ials-20261127-001502-3f9a`: kind, UTC time, random suffix.

@@ -95,6 +95,17 @@ extension RecordStore {
         }
     }
 
+    /// Hands a running job leased by `owner` back to the queue at once (its worker is shutting down), so another
+    /// worker need not wait for the lease to expire.
+    public func releaseJob(id: String, owner: String) async throws {
+        try await measure("release_job") {
+            try await database.execute("""
+                UPDATE jobs SET status = 'queued', owner = NULL, lease_expires_at = NULL
+                WHERE id = \(id) AND status = 'running' AND owner = \(owner)
+                """)
+        }
+    }
+
     /// Whether `tenantID` has a training job queued or running (so a schedule does not pile them up).
     public func hasActiveJob(tenantID: String, kind: String) async throws -> Bool {
         try await measure("has_active_job") {

@@ -1,15 +1,57 @@
 import RecCore
 
 extension RecordStore {
-    /// Records a trained version (its artifact is already stored).
-    public func insertModel(_ model: ModelVersion) async throws {
-        try await measure("insert_model") {
-            try await database.execute("""
-                INSERT INTO models (tenant_id, version, kind, params, metrics, job_id, checksum, artifact_bytes, users, items, interactions, train_seconds, created_at)
-                VALUES (\(model.tenantID), \(model.version), \(model.kind), \(try JSONColumn.encode(model.params)), \(try JSONColumn.encode(model.metrics)),
-                        \(model.jobID), \(model.checksum), \(model.artifactBytes), \(model.users), \(model.items), \(model.interactions),
-                        \(model.trainSeconds), \(model.createdAt))
-                """)
+    /// How a finished training's version is promoted when it is registered.
+    public enum PromotionPolicy: String, Sendable {
+        /// Always serve it.
+        case always
+        /// Serve it when nothing serves yet or its `metric` is at least the serving version's.
+        case ifBetter = "if_better"
+        /// Leave the serving version alone.
+        case never
+    }
+
+    /// Registers a trained version and finishes its job in one transaction, promoting by `policy` (comparing
+    /// `metric`). Returns whether it was promoted, or nil when `owner` no longer holds the job's lease: then nothing
+    /// is written, so a job taken over by another worker is registered exactly once.
+    public func registerTrainedModel(_ model: ModelVersion, jobID: String, owner: String, policy: PromotionPolicy, metric: String, result: [String: JSONValue], now: Int64) async throws -> Bool? {
+        try await measure("register_model") {
+            try await database.transaction { db -> Bool? in
+                let serving = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(model.tenantID)").first?.string("version")
+                var promote = policy == .always
+                if policy == .ifBetter {
+                    promote = true
+                    if let serving, let row = try await db.query("SELECT metrics FROM models WHERE tenant_id = \(model.tenantID) AND version = \(serving)").first {
+                        let metrics = JSONColumn.decode([String: Double].self, row.string("metrics"), default: [:])
+                        if let current = metrics[metric], (model.metrics[metric] ?? 0) < current { promote = false }
+                    }
+                }
+                var finalResult = result
+                finalResult["promoted"] = .bool(promote)
+                let finished = try await db.query("""
+                    UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1.0, result = \(try JSONColumn.encode(finalResult)),
+                        finished_at = \(now), lease_expires_at = NULL
+                    WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) RETURNING id
+                    """)
+                guard !finished.isEmpty else { return nil }
+                try await db.execute("""
+                    INSERT INTO models (tenant_id, version, kind, params, metrics, job_id, checksum, artifact_bytes, users, items, interactions, train_seconds, created_at)
+                    VALUES (\(model.tenantID), \(model.version), \(model.kind), \(try JSONColumn.encode(model.params)), \(try JSONColumn.encode(model.metrics)),
+                            \(model.jobID), \(model.checksum), \(model.artifactBytes), \(model.users), \(model.items), \(model.interactions),
+                            \(model.trainSeconds), \(model.createdAt))
+                    """)
+                if promote {
+                    try await db.execute("""
+                        INSERT INTO serving_models (tenant_id, version, updated_at) VALUES (\(model.tenantID), \(model.version), \(now))
+                        ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                        """)
+                    try await db.execute("""
+                        INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
+                        VALUES (\(model.tenantID), \(model.version), \(serving), 'auto', \(now))
+                        """)
+                }
+                return promote
+            }
         }
     }
 
