@@ -133,6 +133,20 @@ struct TrainingTests {
             #expect(reply.status == 409)
             #expect(reply.text.contains("corrupt"))
             #expect(try await parts.store.servingVersion(tenantID: tenant.id) == nil)
+
+            // Nor is a corrupt version rolled back onto.
+            let good = try await Self.train(client, key: tenant.key, ["model": "itemknn", "promote": "always"])
+            let goodVersion = try #require(good["model_version"]?.stringValue)
+            let newer = try await Self.train(client, key: tenant.key, ["model": "popularity", "promote": "always"])
+            let newerVersion = try #require(newer["model_version"]?.stringValue)
+            var goodBytes = try #require(try await parts.artifacts.read(tenantID: tenant.id, version: goodVersion))
+            goodBytes[40] ^= 0x01
+            try await parts.artifacts.delete(tenantID: tenant.id, version: goodVersion)
+            try await parts.artifacts.put(tenantID: tenant.id, version: goodVersion, bytes: goodBytes)
+            let rollback = try await client.send(.post, "/api/v1/models/\(newerVersion)/rollback", key: tenant.key)
+            #expect(rollback.status == 409)
+            #expect(rollback.text.contains("corrupt"))
+            #expect(try await parts.store.servingVersion(tenantID: tenant.id) == newerVersion)
         }
     }
 
@@ -182,6 +196,18 @@ struct TrainingTests {
             let empty = try await Self.train(client, key: tenant.key, ["model": "ials"])
             #expect(empty["status"] == "failed")
             #expect(empty["message"]?.stringValue?.contains("no interactions") == true)
+        }
+    }
+
+    @Test("a training whose memory estimate is above the limit fails before allocating, naming the estimate")
+    func memoryLimit() async throws {
+        try await TestApp(.sqlite, configure: { $0.trainingMemoryLimit = 1 << 20 }).run { client, parts throws in
+            let tenant = try await client.createTenant()
+            try await Self.ingest(client, key: tenant.key)
+            let job = try await Self.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 1024]])
+            #expect(job["status"] == "failed")
+            #expect(job["message"]?.stringValue?.contains("training memory limit") == true)
+            #expect(try await parts.store.models(tenantID: tenant.id, limit: 1).isEmpty)
         }
     }
 

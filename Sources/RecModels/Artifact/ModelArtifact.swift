@@ -106,8 +106,9 @@ public struct ModelArtifact: Sendable {
         let model: any RecommendationModel
         switch kind {
         case .ials, .bpr:
-            guard let k = header["factors"] as? Int, k > 0, let u = floats["user_factors"], let v = floats["item_factors"],
-                  u.count == users * k, v.count == items * k else { throw FormatError(description: "factor arrays do not match the id lists") }
+            guard let k = header["factors"] as? Int, (1...4096).contains(k), let u = floats["user_factors"], let v = floats["item_factors"],
+                  u.count == users.multipliedReportingOverflow(by: k).partialValue, !users.multipliedReportingOverflow(by: k).overflow,
+                  v.count == items.multipliedReportingOverflow(by: k).partialValue, !items.multipliedReportingOverflow(by: k).overflow else { throw FormatError(description: "factor arrays do not match the id lists") }
             let bias = floats["item_bias"] ?? []
             guard bias.isEmpty || bias.count == items else { throw FormatError(description: "item_bias does not match the items") }
             model = FactorModel(kind: kind, userFactors: DenseMatrix(rows: users, cols: k, values: u), itemFactors: DenseMatrix(rows: items, cols: k, values: v), itemBias: bias)
@@ -122,7 +123,7 @@ public struct ModelArtifact: Sendable {
             }
             model = ItemSimilarityModel(neighbours: SparseMatrix(rows: items, cols: items, rowStart: start.map { Int($0) }, columns: columns, values: values), userCount: users)
         case .ease:
-            guard let weights = floats["weights"], weights.count == items * items else { throw FormatError(description: "weights do not match the items") }
+            guard let weights = floats["weights"], !items.multipliedReportingOverflow(by: items).overflow, weights.count == items * items else { throw FormatError(description: "weights do not match the items") }
             model = EASEModel(weights: DenseMatrix(rows: items, cols: items, values: weights), userCount: users)
         }
         return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model)

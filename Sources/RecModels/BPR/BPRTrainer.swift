@@ -75,7 +75,9 @@ public struct BPRTrainer: Sendable {
                                         var score = b[positive] - b[negative]
                                         for f in 0..<k { score += x[f] * (yi[f] - yj[f]) }
                                         let z = 1 / (1 + exp(score))
-                                        loss += Double(log1p(exp(-score)))
+                                        // -log σ(s), stable for any s.
+                                        let s = Double(score)
+                                        loss += max(-s, 0) + Foundation.log1p(Foundation.exp(-abs(s)))
                                         for f in 0..<k {
                                             let xf = x[f], yif = yi[f], yjf = yj[f]
                                             x[f] += rate * (z * (yif - yjf) - reg * xf)

@@ -49,9 +49,9 @@ public struct ParameterFile: Sendable, Equatable {
             guard let number = raw.numberValue else { throw .invalidField("params.\(name)", "must be a number") }
             file.params[name] = number
         }
-        file.k = object["k"]?.numberValue.map { Int($0) }
+        file.k = object["k"]?.numberValue.flatMap { Int(exactly: $0) }
         file.split = object["split"]?.stringValue
-        file.trials = object["trials"]?.numberValue.map { Int($0) }
+        file.trials = object["trials"]?.numberValue.flatMap { Int(exactly: $0) }
         for (name, raw) in object["validation"]?.objectValue ?? [:] {
             if let number = raw.numberValue { file.validation[name] = number }
         }

@@ -52,7 +52,7 @@ public func buildApplication(
     }
     let trainer = TrainerService(
         store: store, artifacts: artifacts, telemetry: telemetry, instanceID: instanceID, readiness: readiness,
-        threads: configuration.trainingThreads, logger: logger
+        threads: configuration.trainingThreads, memoryLimit: configuration.trainingMemoryLimit, logger: logger
     )
 
     let router = Router(context: AppRequestContext.self)

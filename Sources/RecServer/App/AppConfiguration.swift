@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     /// Where model artifacts live: a folder, or the database (shared by replicas). Nil picks the folder
     /// `<data dir>/artifacts` on SQLite and the database on PostgreSQL.
     public var artifacts: ArtifactLocation?
+    /// Bytes one training may plan to use (its estimate is checked before it allocates); default ¾ of RAM.
+    public var trainingMemoryLimit = Int(ProcessInfo.processInfo.physicalMemory / 4 * 3)
     /// Whether this instance runs training jobs.
     public var trainerEnabled = true
 
@@ -63,6 +65,10 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_TRAINING_THREADS"] {
             guard let value = Int(text), (1...256).contains(value) else { throw ConfigurationError("RECOMMENDER_TRAINING_THREADS must be an integer from 1 to 256") }
             trainingThreads = value
+        }
+        if let text = environment["RECOMMENDER_TRAINING_MEMORY_MB"] {
+            guard let value = Int(text), (64...16_777_216).contains(value) else { throw ConfigurationError("RECOMMENDER_TRAINING_MEMORY_MB must be an integer from 64 to 16777216") }
+            trainingMemoryLimit = value << 20
         }
         if let text = environment["RECOMMENDER_ARTIFACTS"], !text.isEmpty {
             if text == "database" {

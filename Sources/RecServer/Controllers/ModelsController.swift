@@ -73,7 +73,16 @@ struct ModelsController {
         let caller = try context.requireCaller(.manage)
         let version = try PathID.require(context, "version")
         guard try await store.model(tenantID: caller.tenantID, version: version) != nil else { throw RecError.notFound("model version") }
-        let now = try await store.rollback(tenantID: caller.tenantID, version: version, now: WallClock.nowMillis())
+        guard try await store.servingVersion(tenantID: caller.tenantID) == version else {
+            throw RecError.conflict("\(version) is not the serving version")
+        }
+        guard let previous = try await store.versionBefore(tenantID: caller.tenantID, version: version),
+              let target = try await store.model(tenantID: caller.tenantID, version: previous) else {
+            throw RecError.conflict("no version was served before \(version)")
+        }
+        // Never roll back onto bytes that do not match what training wrote.
+        _ = try await artifacts.verifiedRead(tenantID: caller.tenantID, version: previous, checksum: target.checksum)
+        let now = try await store.rollback(tenantID: caller.tenantID, version: version, expected: previous, now: WallClock.nowMillis())
         struct RolledBack: Encodable {
             let serving_version: String
             let rolled_back_version: String

@@ -19,13 +19,15 @@ public final class TrainerService: Service, Sendable {
     private let threads: Int
     private let logger: Logger
     private let lease: Int64
+    private let memoryLimit: Int
     private let pending = Atomic<Bool>(false)
     /// How many leases a training job gets before it is failed.
     static let maxAttempts = 3
 
     /// Creates the trainer; `threads` caps the CPU work, `lease` (ms) is how long a silent worker keeps a job.
     public init(store: RecordStore, artifacts: any ArtifactStore, telemetry: Telemetry, instanceID: String, readiness: Readiness,
-                threads: Int, lease: Int64 = 60_000, logger: Logger) {
+                threads: Int, memoryLimit: Int, lease: Int64 = 60_000, logger: Logger) {
+        self.memoryLimit = memoryLimit
         self.store = store
         self.artifacts = artifacts
         self.telemetry = telemetry
@@ -87,7 +89,7 @@ public final class TrainerService: Service, Sendable {
         logger[metadataKey: "rec.job_id"] = "\(job.id)"
         let started = ContinuousClock.now
         logger.info("training started", metadata: ["rec.model": "\(job.params["model"]?.stringValue ?? "")"])
-        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, lease: lease, logger: logger)
+        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, lease: lease, memoryLimit: memoryLimit, logger: logger)
         let outcome = await withSpan("training.run") { span in
             span.attributes["rec.tenant"] = job.tenantID
             span.attributes["rec.job_id"] = job.id

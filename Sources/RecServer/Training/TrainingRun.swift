@@ -29,6 +29,8 @@ struct TrainingRun: Sendable {
     let owner: String
     let threads: Int
     let lease: Int64
+    /// Trainings whose memory estimate exceeds this many bytes fail before allocating.
+    let memoryLimit: Int
     let logger: Logger
 
     /// Holdout used for the offline metrics; K of the metrics.
@@ -83,6 +85,10 @@ struct TrainingRun: Sendable {
                 "rec.users": "\(dataset.userCount)", "rec.items": "\(dataset.itemCount)", "rec.interactions": "\(dataset.interactions.count)",
                 "rec.memory_estimate_bytes": "\(estimate)",
             ])
+            guard estimate <= memoryLimit else {
+                let gib = { (bytes: Int) in String(format: "%.2f", Double(bytes) / Double(1 << 30)) }
+                return .failed("\(model) with these parameters needs about \(gib(estimate)) GiB for \(dataset.userCount) users and \(dataset.itemCount) items, above the training memory limit of \(gib(memoryLimit)) GiB (RECOMMENDER_TRAINING_MEMORY_MB)")
+            }
             let context = TrainingContext(
                 threads: threads, seed: 42,
                 report: { report in
@@ -101,7 +107,7 @@ struct TrainingRun: Sendable {
                     try Experiment(kind: request.kind, parameters: request.parameters, k: Self.k).run(train: trainSide, test: holdoutSide, context: context)
                 }
             }
-            var metrics = evaluated.result.metrics
+            var metrics = evaluated.result.metrics.filter { $0.value.isFinite }
             metrics["holdout_users"] = Double(evaluated.result.users)
             let final: any RecommendationModel
             if holdoutSide.interactions.isEmpty {
@@ -117,7 +123,7 @@ struct TrainingRun: Sendable {
             let loss = progress.stage.withLock { $0.loss }
             let version = Self.versionName(kind: request.kind, now: WallClock.nowMillis())
             var result: [String: JSONValue] = ["model_version": .string(version), "metrics": .object(metrics.mapValues { .number($0) })]
-            if let loss { result["loss"] = .number(loss) }
+            if let loss, loss.isFinite { result["loss"] = .number(loss) }
             let policy = RecordStore.PromotionPolicy(rawValue: request.promote.rawValue) ?? .ifBetter
             let registered: Bool? = try await stage("save", model: model, progress: progress, fraction: 0.95) {
                 let bytes = try await TrainingThread.run {
@@ -137,15 +143,22 @@ struct TrainingRun: Sendable {
                         record, jobID: job.id, owner: owner, policy: policy, metric: "recall@\(Self.k)", result: result, now: WallClock.nowMillis()
                     )
                 } catch {
-                    try? await artifacts.delete(tenantID: job.tenantID, version: version)
+                    // The commit may have landed before the error (a dropped connection): keep the bytes if so.
+                    if (try? await store.model(tenantID: job.tenantID, version: version)) == .some(nil) {
+                        try? await artifacts.delete(tenantID: job.tenantID, version: version)
+                    }
                     throw error
                 }
                 if promoted == nil { try? await artifacts.delete(tenantID: job.tenantID, version: version) }
                 return promoted
             }
-            guard let promoted = registered else { return .leaseLost }
+            guard let promoted = registered else {
+                // Refused: either the lease is gone, or cancellation was requested while we saved.
+                let cancel = try? await store.updateJobProgress(id: job.id, owner: owner, stage: "save", progress: 0.95, leaseUntil: WallClock.nowMillis() + lease)
+                return cancel == true ? .cancelled : .leaseLost
+            }
             telemetry.training.trained(model: model, duration: ContinuousClock.now - started)
-            if let loss { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
+            if let loss, loss.isFinite { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
             for (name, value) in metrics { telemetry.training.setOfflineMetric(tenant: job.tenantID, model: model, metric: name, value) }
             return .succeeded(version: version, promoted: promoted)
         } catch TrainingError.cancelled {

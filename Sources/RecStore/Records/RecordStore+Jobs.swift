@@ -100,7 +100,7 @@ extension RecordStore {
     public func releaseJob(id: String, owner: String) async throws {
         try await measure("release_job") {
             try await database.execute("""
-                UPDATE jobs SET status = 'queued', owner = NULL, lease_expires_at = NULL
+                UPDATE jobs SET status = 'queued', owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
                 WHERE id = \(id) AND status = 'running' AND owner = \(owner)
                 """)
         }

@@ -13,10 +13,12 @@ extension RecordStore {
 
     /// Registers a trained version and finishes its job in one transaction, promoting by `policy` (comparing
     /// `metric`). Returns whether it was promoted, or nil when `owner` no longer holds the job's lease: then nothing
-    /// is written, so a job taken over by another worker is registered exactly once.
+    /// is written, so a job taken over by another worker is registered exactly once. A job whose cancellation was
+    /// requested registers nothing either (nil too: the caller tells the two apart by the job's state).
     public func registerTrainedModel(_ model: ModelVersion, jobID: String, owner: String, policy: PromotionPolicy, metric: String, result: [String: JSONValue], now: Int64) async throws -> Bool? {
         try await measure("register_model") {
             try await database.transaction { db -> Bool? in
+                try await Self.lockServing(tenantID: model.tenantID, in: db)
                 let serving = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(model.tenantID)").first?.string("version")
                 var promote = policy == .always
                 if policy == .ifBetter {
@@ -31,7 +33,7 @@ extension RecordStore {
                 let finished = try await db.query("""
                     UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1.0, result = \(try JSONColumn.encode(finalResult)),
                         finished_at = \(now), lease_expires_at = NULL
-                    WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) RETURNING id
+                    WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) AND cancel_requested = 0 RETURNING id
                     """)
                 guard !finished.isEmpty else { return nil }
                 try await db.execute("""
@@ -81,6 +83,7 @@ extension RecordStore {
     public func promote(tenantID: String, version: String, action: String, now: Int64) async throws -> String? {
         try await measure("promote_model") {
             try await database.transaction { db in
+                try await Self.lockServing(tenantID: tenantID, in: db)
                 let previous = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
                 guard previous != version else { return previous }
                 try await db.execute("""
@@ -96,11 +99,24 @@ extension RecordStore {
         }
     }
 
-    /// Rolls the serving version `version` back to the one served before it was promoted. Returns the version now
-    /// served; throws `conflict` when `version` is not the serving one or nothing preceded it.
-    public func rollback(tenantID: String, version: String, now: Int64) async throws -> String {
+    /// The version served before `version` was (last) promoted, if any.
+    public func versionBefore(tenantID: String, version: String) async throws -> String? {
+        try await measure("get_previous_model") {
+            try await database.query("""
+                SELECT previous_version FROM model_promotions
+                WHERE tenant_id = \(tenantID) AND version = \(version) AND action <> 'rollback'
+                ORDER BY id DESC LIMIT 1
+                """).first?.string("previous_version")
+        }
+    }
+
+    /// Rolls the serving version `version` back to the one served before it was promoted, which must be `expected`
+    /// (the version the caller checked). Returns the version now served; throws `conflict` when `version` is not the
+    /// serving one, nothing preceded it, or the history changed meanwhile.
+    public func rollback(tenantID: String, version: String, expected: String, now: Int64) async throws -> String {
         try await measure("rollback_model") {
             try await database.transaction { db in
+                try await Self.lockServing(tenantID: tenantID, in: db)
                 let current = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
                 guard current == version else {
                     throw RecError.conflict("\(version) is not the serving version\(current.map { " (\($0) is)" } ?? "")")
@@ -111,6 +127,7 @@ extension RecordStore {
                     ORDER BY id DESC LIMIT 1
                     """).first?.string("previous_version")
                 guard let previous else { throw RecError.conflict("no version was served before \(version)") }
+                guard previous == expected else { throw RecError.conflict("the serving history changed meanwhile; retry") }
                 try await db.execute("UPDATE serving_models SET version = \(previous), updated_at = \(now) WHERE tenant_id = \(tenantID)")
                 try await db.execute("""
                     INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
@@ -118,6 +135,14 @@ extension RecordStore {
                     """)
                 return previous
             }
+        }
+    }
+
+    /// Serialises changes to a tenant's serving version (PostgreSQL's default isolation would let two concurrent
+    /// promotions both read the old version; SQLite transactions are serial already).
+    static func lockServing(tenantID: String, in db: any SQLExecutor) async throws {
+        if db.dialect == .postgres {
+            try await db.execute("SELECT pg_advisory_xact_lock(hashtext(\("serving:" + tenantID)))")
         }
     }
 
