@@ -4,7 +4,6 @@ import RecCore
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
-import Synchronization
 import Tracing
 
 /// Runs queued import jobs of this instance one at a time, off the request path; a job whose worker died is
@@ -16,7 +15,7 @@ public final class ImportWorker: Service, Sendable {
     private let readiness: Readiness
     private let spoolDirectory: String
     private let logger: Logger
-    private let pending = Atomic<Bool>(false)
+    private let signal = WakeSignal()
     /// Rows written per transaction.
     static let chunkSize = 20_000
     /// How many leases a job gets before it is failed.
@@ -36,7 +35,7 @@ public final class ImportWorker: Service, Sendable {
 
     /// Tells the worker a job may be waiting.
     public func wake() {
-        pending.store(true, ordering: .relaxed)
+        signal.wake()
     }
 
     /// Polls for jobs until graceful shutdown: at once when woken, else every second. A job in progress is cancelled
@@ -52,11 +51,7 @@ public final class ImportWorker: Service, Sendable {
                     }
                     await self.drain()
                 }
-                var waited = 0
-                while !self.pending.exchange(false, ordering: .relaxed), waited < 1000, !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(50))
-                    waited += 50
-                }
+                await self.signal.wait()
             }
         }
     }

@@ -5,7 +5,6 @@ import RecModels
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
-import Synchronization
 import Tracing
 
 /// Leases training jobs from the shared queue (any replica may take any job; on PostgreSQL `FOR UPDATE SKIP LOCKED`
@@ -20,7 +19,7 @@ public final class TrainerService: Service, Sendable {
     private let logger: Logger
     private let lease: Int64
     private let memoryLimit: Int
-    private let pending = Atomic<Bool>(false)
+    private let signal = WakeSignal()
     /// How many leases a training job gets before it is failed.
     static let maxAttempts = 3
 
@@ -40,11 +39,11 @@ public final class TrainerService: Service, Sendable {
 
     /// Tells the trainer a job may be waiting.
     public func wake() {
-        pending.store(true, ordering: .relaxed)
+        signal.wake()
     }
 
     /// Polls until graceful shutdown: at once when woken, else every second. A training in progress when shutdown
-    /// starts is abandoned; its lease expires and a replica (or this one, restarted) runs it again.
+    /// starts stops at its next check and goes back to the queue for a replica (or this one, restarted).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -52,11 +51,7 @@ public final class TrainerService: Service, Sendable {
                     await self.enqueueDueSchedules()
                     await self.drain()
                 }
-                var waited = 0
-                while !self.pending.exchange(false, ordering: .relaxed), waited < 1000, !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(50))
-                    waited += 50
-                }
+                await self.signal.wait()
             }
         }
     }

@@ -1,0 +1,23 @@
+import Synchronization
+
+/// Lets request handlers nudge a background worker: the worker waits up to an interval, or less when woken.
+final class WakeSignal: Sendable {
+    private let pending = Atomic<Bool>(false)
+
+    /// A signal with nothing pending.
+    init() {}
+
+    /// Marks work as waiting.
+    func wake() {
+        pending.store(true, ordering: .relaxed)
+    }
+
+    /// Returns when woken (consuming the wake-up), after `milliseconds`, or when the task is cancelled.
+    func wait(milliseconds: Int = 1000) async {
+        var waited = 0
+        while !pending.exchange(false, ordering: .relaxed), waited < milliseconds, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            waited += 50
+        }
+    }
+}
