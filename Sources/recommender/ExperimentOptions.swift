@@ -44,15 +44,21 @@ struct ExperimentOptions: ParsableArguments {
         if let fileModel = file?.model, fileModel != kind {
             throw ValidationError("--params is for \(fileModel.rawValue), not \(kind.rawValue)")
         }
-        var given = file?.params ?? [:]
+        let given = (file?.params ?? [:]).merging(try parameterOverrides()) { _, override in override }
+        return (kind, try ModelCatalog.validate(given, for: kind), file)
+    }
+
+    /// The `--param name=value` pairs, checked to be numbers.
+    func parameterOverrides() throws -> [String: Double] {
+        var values: [String: Double] = [:]
         for pair in param {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = Double(parts[1]) else {
                 throw ValidationError("--param \(pair): expected name=number")
             }
-            given[parts[0]] = value
+            values[parts[0]] = value
         }
-        return (kind, try ModelCatalog.validate(given, for: kind), file)
+        return values
     }
 
     /// The format, checked.

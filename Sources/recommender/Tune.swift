@@ -45,11 +45,7 @@ struct Tune: ParsableCommand {
 
     func run() throws {
         let (kind, _, file) = try options.resolvedModel()
-        var fixed: [String: Double] = [:]
-        for pair in options.param {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2, let number = Double(parts[1]) { fixed[parts[0]] = number }
-        }
+        var fixed = try options.parameterOverrides()
         let names = search.map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
             ?? ModelCatalog.parameters(for: kind).filter(\.tuned).map(\.name)
         // A --params file's values are held fixed for every parameter not searched; --param wins over both.

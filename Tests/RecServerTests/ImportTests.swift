@@ -6,14 +6,16 @@ import RecTesting
 
 @Suite("Bulk imports")
 struct ImportTests {
-    /// Polls a job until it reaches a final status.
-    static func finished(_ client: TestClient, key: String, jobID: String) async throws -> [String: JSONValue] {
-        for _ in 0..<600 {
+    /// Polls a job until it reaches a final status, for at most `timeout`.
+    static func finished(_ client: TestClient, key: String, jobID: String, timeout: Duration = .seconds(30)) async throws -> [String: JSONValue] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             let reply = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
             if let status = reply.json["status"]?.stringValue, ["succeeded", "failed", "cancelled"].contains(status) { return reply.json }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestFailure("job \(jobID) did not finish")
+        let last = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
+        throw TestFailure("job \(jobID) did not finish in \(timeout): \(last.text)")
     }
 
     @Test("a CSV import stores valid rows and reports rejected ones by line number", arguments: TestStore.all)

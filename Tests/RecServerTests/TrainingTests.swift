@@ -23,14 +23,7 @@ struct TrainingTests {
 
     /// Polls a training job until it reaches a final status (generous: the suite runs many trainings at once on 2 cores).
     static func finished(_ client: TestClient, key: String, jobID: String) async throws -> [String: JSONValue] {
-        let deadline = ContinuousClock.now + .seconds(180)
-        while ContinuousClock.now < deadline {
-            let reply = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
-            if let status = reply.json["status"]?.stringValue, ["succeeded", "failed", "cancelled"].contains(status) { return reply.json }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let last = try await client.send(.get, "/api/v1/jobs/\(jobID)", key: key)
-        throw TestFailure("job \(jobID) did not finish in 180 s: \(last.text)")
+        try await ImportTests.finished(client, key: key, jobID: jobID, timeout: .seconds(180))
     }
 
     /// Queues a training and waits for it to finish.

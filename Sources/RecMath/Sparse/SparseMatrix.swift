@@ -70,6 +70,20 @@ public struct SparseMatrix: Sendable, Equatable {
     /// The stored entries' positions of `row`.
     public func range(ofRow row: Int) -> Range<Int> { rowStart[row]..<rowStart[row + 1] }
 
+    /// Whether `row` stores an entry in `column` (binary search: columns are sorted within a row).
+    @inlinable
+    public func contains(row: Int, column: Int32) -> Bool {
+        var low = rowStart[row]
+        var high = rowStart[row + 1]
+        while low < high {
+            let mid = (low + high) / 2
+            let value = columns[mid]
+            if value == column { return true }
+            if value < column { low = mid + 1 } else { high = mid }
+        }
+        return false
+    }
+
     /// The transpose, also in CSR form (so the CSC view of this matrix).
     public func transposed() -> SparseMatrix {
         var start = [Int](repeating: 0, count: cols + 1)

@@ -11,7 +11,7 @@ public struct BPRTrainer: Sendable {
         ParameterSpec("iterations", default: 100, 1, 2000, scale: .integer, tuned: true, search: 20...200, "epochs of SGD"),
         ParameterSpec("learning_rate", default: 0.05, 1e-5, 1, scale: .logarithmic, tuned: true, search: 0.005...0.2, "SGD step size"),
         ParameterSpec("regularization", default: 0.001, 0, 10, scale: .logarithmic, tuned: true, search: 1e-5...0.1, "L2 weight on the factors touched by each step"),
-        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, "recency decay of event weights (BPR samples pairs, so only presence counts)"),
+        ParameterSpec.halfLifeDays("recency decay of event weights (BPR samples pairs, so only presence counts)"),
     ]
 
     /// The validated parameters.
@@ -64,7 +64,7 @@ public struct BPRTrainer: Sendable {
                                         let positive = Int(matrix.columns[slot])
                                         var negative = random.nextIndex(below: matrix.cols)
                                         var tries = 0
-                                        while tries < 8, Self.contains(matrix, row: user, column: negative) {
+                                        while tries < 8, matrix.contains(row: user, column: Int32(negative)) {
                                             negative = random.nextIndex(below: matrix.cols)
                                             tries += 1
                                         }
@@ -98,20 +98,5 @@ public struct BPRTrainer: Sendable {
             context.report(.init(stage: "sgd", epoch: epoch, epochs: epochs, loss: loss))
         }
         return FactorModel(kind: .bpr, userFactors: users, itemFactors: items, itemBias: bias)
-    }
-
-    /// Whether `row` of a CSR matrix (columns sorted) holds `column`.
-    @inline(__always)
-    static func contains(_ matrix: SparseMatrix, row: Int, column: Int) -> Bool {
-        var low = matrix.rowStart[row]
-        var high = matrix.rowStart[row + 1]
-        let target = Int32(column)
-        while low < high {
-            let mid = (low + high) / 2
-            let value = matrix.columns[mid]
-            if value == target { return true }
-            if value < target { low = mid + 1 } else { high = mid }
-        }
-        return false
     }
 }

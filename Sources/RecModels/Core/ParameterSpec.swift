@@ -42,6 +42,11 @@ public struct ParameterSpec: Sendable {
         self.searchRange = search ?? minimum...maximum
     }
 
+    /// `half_life_days`, which every model accepts: the recency decay applied when the training matrix is built.
+    public static func halfLifeDays(_ summary: String = "recency decay of event weights; 0 turns it off") -> ParameterSpec {
+        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, summary)
+    }
+
     /// The same spec searched over `range` instead.
     public func searching(_ range: ClosedRange<Double>) -> ParameterSpec {
         ParameterSpec(name, default: defaultValue, minimum, maximum, scale: scale, tuned: tuned, search: range, summary)

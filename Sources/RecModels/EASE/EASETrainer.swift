@@ -9,7 +9,7 @@ public struct EASETrainer: Sendable {
         ParameterSpec("regularization", default: 500, 1e-3, 1e7, scale: .logarithmic, tuned: true, search: 10...5000, "λ added to the Gram matrix's diagonal"),
         ParameterSpec("max_items", default: 20_000, 1, 100_000, scale: .integer, "refuse catalogues larger than this (memory grows with items²)"),
         ParameterSpec("binary", default: 1, 0, 1, scale: .integer, "1 treats every interaction as 1; 0 uses the weights"),
-        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, "recency decay of event weights; 0 turns it off"),
+        ParameterSpec.halfLifeDays(),
     ]
 
     /// The validated parameters.

@@ -53,7 +53,7 @@ public struct Evaluator: Sendable {
                         for (rank, entry) in top.sorted().enumerated() {
                             acc[7 + Int(entry.index)] = 1
                             acc[6] += Double(popularity[Int(entry.index)])
-                            if Self.contains(test, row: user, column: entry.index) {
+                            if test.contains(row: user, column: entry.index) {
                                 hits += 1
                                 dcg += 1 / log2(Double(rank) + 2)
                                 averagePrecision += Double(hits) / Double(rank + 1)
@@ -85,10 +85,5 @@ public struct Evaluator: Sendable {
             coverage: items > 0 ? Double(covered.filter { $0 }.count) / Double(items) : 0,
             averagePopularity: totals[6] / max(1, evaluated * Double(k))
         )
-    }
-
-    @inline(__always)
-    private static func contains(_ matrix: SparseMatrix, row: Int, column: Int32) -> Bool {
-        BPRTrainer.contains(matrix, row: row, column: Int(column))
     }
 }

@@ -16,7 +16,7 @@ public struct IALSTrainer: Sendable {
         ParameterSpec("reg_exponent", default: 0, 0, 2, scale: .linear, search: 0...1, "frequency-scaled regularisation: λ_u = λ · n_u^reg_exponent"),
         ParameterSpec("cg_steps", default: 3, 0, 64, scale: .integer, "conjugate-gradient steps per solve; 0 uses an exact Cholesky solve"),
         ParameterSpec("init_scale", default: 0.01, 1e-6, 10, scale: .logarithmic, "factors start uniform in [0, init_scale)"),
-        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, "recency decay of event weights; 0 turns it off"),
+        ParameterSpec.halfLifeDays(),
     ]
 
     /// The validated parameters.

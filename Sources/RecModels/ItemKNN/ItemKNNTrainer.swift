@@ -9,7 +9,7 @@ public struct ItemKNNTrainer: Sendable {
         ParameterSpec("neighbors", default: 100, 1, 5000, scale: .integerLogarithmic, tuned: true, search: 20...1000, "similar items kept per item"),
         ParameterSpec("shrink", default: 10, 0, 10_000, scale: .linear, tuned: true, search: 0...200, "added to the cosine denominator"),
         ParameterSpec("binary", default: 1, 0, 1, scale: .integer, "1 treats every interaction as 1; 0 uses the weights"),
-        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, "recency decay of event weights; 0 turns it off"),
+        ParameterSpec.halfLifeDays(),
     ]
 
     /// The validated parameters.

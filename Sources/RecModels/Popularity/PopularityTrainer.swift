@@ -4,7 +4,7 @@ import RecMath
 public struct PopularityTrainer: Sendable {
     /// The parameters popularity accepts.
     public static let parameters: [ParameterSpec] = [
-        ParameterSpec("half_life_days", default: 0, 0, 36_500, scale: .linear, "recency decay of event weights; 0 turns it off"),
+        ParameterSpec.halfLifeDays(),
         ParameterSpec("binary", default: 0, 0, 1, scale: .integer, "1 counts each user once per item (ignoring weights and decay); 0 sums the weights"),
     ]
 
