@@ -13,6 +13,12 @@ let vectorFlags = Context.environment["RECOMMENDER_PORTABLE_SIMD"] == "1" ? [] :
 #else
 let vectorFlags: [String] = []
 #endif
+/// FAISS's headers include <omp.h>, which the Swift toolchain's clang lacks; GCC's copy serves.
+#if arch(x86_64)
+let gccInclude = "/usr/lib/gcc/x86_64-linux-gnu/12/include"
+#else
+let gccInclude = "/usr/lib/gcc/aarch64-linux-gnu/12/include"
+#endif
 let numericSettings: [SwiftSetting] = swiftSettings + [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(vectorFlags),
@@ -43,6 +49,16 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "CFaiss",
+            cxxSettings: [.unsafeFlags(["-isystem", gccInclude, "-O2"])],
+            linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("gomp"), .linkedLibrary("openblas"), .linkedLibrary("lapack")]
+        ),
+        .target(
+            name: "RecIndex",
+            dependencies: ["CFaiss"],
+            swiftSettings: numericSettings
+        ),
         .target(
             name: "RecMath",
             dependencies: ["CBLAS"],
@@ -91,6 +107,8 @@ let package = Package(
             dependencies: [
                 "RecCore",
                 "RecModels",
+                "RecIndex",
+                "RecMath",
                 "RecTelemetry",
                 "RecStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,6 +126,7 @@ let package = Package(
             dependencies: [
                 "RecServer",
                 "RecModels",
+                "RecIndex",
                 "RecMath",
                 "RecTelemetry",
                 "RecStore",
@@ -139,6 +158,11 @@ let package = Package(
         .testTarget(
             name: "RecModelsTests",
             dependencies: ["RecModels", "RecMath", "RecCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecIndexTests",
+            dependencies: ["RecIndex"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
