@@ -21,9 +21,13 @@ public struct ModelArtifact: Sendable {
     public let itemIDs: [String]
     /// The model.
     public let model: any RecommendationModel
+    /// The id of the last interaction the training snapshot read (0 when unknown): users with later interactions
+    /// are folded in at serving time instead of using their stored factors.
+    public let snapshotInteractionID: Int64
 
     /// Bundles a model with its id spaces.
-    public init(kind: ModelKind, parameters: [String: Double], userIDs: [String], itemIDs: [String], model: any RecommendationModel) {
+    public init(kind: ModelKind, parameters: [String: Double], userIDs: [String], itemIDs: [String], model: any RecommendationModel, snapshotInteractionID: Int64 = 0) {
+        self.snapshotInteractionID = snapshotInteractionID
         self.kind = kind
         self.parameters = parameters
         self.userIDs = userIDs
@@ -58,7 +62,7 @@ public struct ModelArtifact: Sendable {
         }
         var header: [String: Any] = [
             "kind": kind.rawValue, "params": parameters, "user_ids": userIDs, "item_ids": itemIDs,
-            "users": model.userCount, "items": model.itemCount,
+            "users": model.userCount, "items": model.itemCount, "snapshot_interaction_id": snapshotInteractionID,
             "arrays": arrays.map { ["name": $0.name, "type": $0.payload.typeName, "count": $0.payload.count] },
         ]
         header.merge(extra) { a, _ in a }
@@ -126,7 +130,8 @@ public struct ModelArtifact: Sendable {
             guard let weights = floats["weights"], !items.multipliedReportingOverflow(by: items).overflow, weights.count == items * items else { throw FormatError(description: "weights do not match the items") }
             model = EASEModel(weights: DenseMatrix(rows: items, cols: items, values: weights), userCount: users)
         }
-        return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model)
+        let snapshot = (header["snapshot_interaction_id"] as? NSNumber)?.int64Value ?? 0
+        return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model, snapshotInteractionID: snapshot)
     }
 }
 

@@ -22,6 +22,10 @@ public struct AppParts: Sendable {
     public let trainer: TrainerService
     /// Where model artifacts are kept.
     public let artifacts: any ArtifactStore
+    /// Serving state of every tenant.
+    public let serving: ServingRegistry
+    /// The served-list recorder.
+    public let recommendationLog: RecommendationLog
 }
 
 /// Builds the application: store, migrations (before the server listens), routes, middleware and background services.
@@ -50,15 +54,24 @@ public func buildApplication(
     case .folder(let path): artifacts = FolderArtifactStore(root: path)
     case .database: artifacts = DatabaseArtifactStore(store: store)
     }
+    let serving = ServingRegistry(
+        store: store, artifacts: artifacts, telemetry: telemetry, readiness: readiness,
+        indexConfiguration: configuration.indexConfiguration, pollInterval: configuration.servingPollInterval, logger: logger
+    )
+    let recommendationLog = RecommendationLog(store: store, metrics: telemetry.serving, readiness: readiness, logger: logger)
     let trainer = TrainerService(
         store: store, artifacts: artifacts, telemetry: telemetry, instanceID: instanceID, readiness: readiness,
-        threads: configuration.trainingThreads, memoryLimit: configuration.trainingMemoryLimit, logger: logger
+        threads: configuration.trainingThreads, memoryLimit: configuration.trainingMemoryLimit,
+        indexConfiguration: configuration.indexConfiguration, logger: logger,
+        onPromotion: { tenantID, version in try? await serving.activate(tenantID: tenantID, version: version) }
     )
 
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: TracingMiddleware<AppRequestContext>())
-    router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http))
-    router.add(middleware: AccessLogMiddleware())
+    if configuration.telemetryEnabled {
+        router.add(middleware: TracingMiddleware<AppRequestContext>())
+        router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http))
+        router.add(middleware: AccessLogMiddleware())
+    }
     router.add(middleware: ErrorMiddleware())
     let log = RouteLog()
 
@@ -75,11 +88,12 @@ public func buildApplication(
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(defaultLimit: configuration.defaultRateLimit), metrics: telemetry.access))
     let apiRoutes = RouteRegistrar(group: api, prefix: "/api/v1", log: log)
     let types = InteractionTypeCache(store: store)
-    CatalogueController(store: store, telemetry: telemetry, types: types).register(on: apiRoutes)
-    InteractionsController(store: store, telemetry: telemetry, types: types).register(on: apiRoutes)
+    CatalogueController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
+    InteractionsController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
+    RecommendationsController(serving: serving, log: recommendationLog, telemetry: telemetry).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
-    ModelsController(store: store, artifacts: artifacts, trainer: trainer).register(on: apiRoutes)
+    ModelsController(store: store, artifacts: artifacts, trainer: trainer, serving: serving).register(on: apiRoutes)
 
     var app = Application(
         router: router,
@@ -87,12 +101,12 @@ public func buildApplication(
         logger: logger
     )
     if let service = opened.service { app.addServices(service) }
-    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger))
+    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger), serving, recommendationLog)
     if configuration.trainerEnabled { app.addServices(trainer) }
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()
     }
-    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts)
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, recommendationLog: recommendationLog)
     return (app, parts)
 }

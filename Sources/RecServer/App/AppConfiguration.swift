@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RecIndex
 
 /// Everything the service is configured with, from flags and `RECOMMENDER_*` environment variables.
 public struct AppConfiguration: Sendable {
@@ -31,6 +32,13 @@ public struct AppConfiguration: Sendable {
     public var trainingMemoryLimit = Int(ProcessInfo.processInfo.physicalMemory / 4 * 3)
     /// Whether this instance runs training jobs.
     public var trainerEnabled = true
+    /// Whether requests are traced, measured and access-logged (off only to measure what that costs).
+    public var telemetryEnabled = true
+    /// Which item index a trained factor model gets and how it is searched.
+    public var indexConfiguration = IndexConfiguration()
+    /// How often serving looks for new interactions, catalogue changes and promotions made elsewhere (another
+    /// replica, the trainer); changes made through this instance's API apply at once.
+    public var servingPollInterval: Duration = .milliseconds(1_000)
 
     /// Where artifacts are stored.
     public enum ArtifactLocation: Sendable, Equatable {
@@ -82,6 +90,22 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_TRAINER"] {
             guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_TRAINER must be on or off") }
             trainerEnabled = text == "on"
+        }
+        if let text = environment["RECOMMENDER_TELEMETRY"] {
+            guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_TELEMETRY must be on or off") }
+            telemetryEnabled = text == "on"
+        }
+        if let text = environment["RECOMMENDER_HNSW_MIN_ITEMS"] {
+            guard let value = Int(text), value >= 0 else { throw ConfigurationError("RECOMMENDER_HNSW_MIN_ITEMS must be a non-negative integer") }
+            indexConfiguration.hnswMinimumVectors = value
+        }
+        if let text = environment["RECOMMENDER_HNSW_EF_SEARCH"] {
+            guard let value = Int(text), (1...100_000).contains(value) else { throw ConfigurationError("RECOMMENDER_HNSW_EF_SEARCH must be an integer from 1 to 100000") }
+            indexConfiguration.efSearch = value
+        }
+        if let text = environment["RECOMMENDER_SERVING_POLL_MS"] {
+            guard let value = Int(text), (10...600_000).contains(value) else { throw ConfigurationError("RECOMMENDER_SERVING_POLL_MS must be an integer from 10 to 600000") }
+            servingPollInterval = .milliseconds(value)
         }
         if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
             guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }

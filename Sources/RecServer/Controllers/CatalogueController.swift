@@ -9,6 +9,7 @@ struct CatalogueController {
     let store: RecordStore
     let telemetry: Telemetry
     let types: InteractionTypeCache
+    let serving: ServingRegistry
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "items", use: upsertItems)
@@ -22,7 +23,10 @@ struct CatalogueController {
     }
 
     @Sendable func upsertItems(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await upsert(request, context: context, key: "items", parse: { $0.item($1, path: $2) }, write: store.upsertItems)
+        try await upsert(request, context: context, key: "items", parse: { $0.item($1, path: $2) }) { tenantID, items in
+            try await store.upsertItems(tenantID: tenantID, items)
+            await serving.itemsChanged(tenantID: tenantID, upserted: items, deleted: [])
+        }
     }
 
     @Sendable func listItems(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -68,6 +72,7 @@ struct CatalogueController {
         let caller = try context.requireCaller(.ingest)
         let itemID = try PathID.require(context, "item_id")
         guard try await store.deleteItem(tenantID: caller.tenantID, itemID: itemID) else { throw RecError.notFound("item") }
+        await serving.itemsChanged(tenantID: caller.tenantID, upserted: [], deleted: [itemID])
         return JSONResponse.noContent()
     }
 

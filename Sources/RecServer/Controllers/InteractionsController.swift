@@ -11,6 +11,7 @@ struct InteractionsController {
     let store: RecordStore
     let telemetry: Telemetry
     let types: InteractionTypeCache
+    let serving: ServingRegistry
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "interactions", use: ingest)
@@ -32,6 +33,7 @@ struct InteractionsController {
         switch try await store.insertInteractions(tenantID: caller.tenantID, events, idempotency: record, now: parser.now) {
         case .stored:
             telemetry.ingest.accepted("interactions", count: events.count)
+            await serving.interactionsAdded(tenantID: caller.tenantID)
             return JSONResponse.make(.ok, bytes: answer)
         case .replay(let status, let body):
             var response = JSONResponse.make(.init(code: status), bytes: Array(body.utf8))

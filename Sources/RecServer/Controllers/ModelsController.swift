@@ -8,6 +8,7 @@ struct ModelsController {
     let store: RecordStore
     let artifacts: any ArtifactStore
     let trainer: TrainerService
+    let serving: ServingRegistry
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "models/train", use: train)
@@ -62,6 +63,8 @@ struct ModelsController {
         // Never serve bytes that do not match what training wrote.
         _ = try await artifacts.verifiedRead(tenantID: caller.tenantID, version: version, checksum: model.checksum)
         let previous = try await store.promote(tenantID: caller.tenantID, version: version, action: "promote", now: WallClock.nowMillis())
+        // Swap before answering, so this replica's next request is served by the new version (others poll for it).
+        try? await serving.activate(tenantID: caller.tenantID, version: version)
         struct Promoted: Encodable {
             let serving_version: String
             let previous_version: String?
@@ -83,6 +86,7 @@ struct ModelsController {
         // Never roll back onto bytes that do not match what training wrote.
         _ = try await artifacts.verifiedRead(tenantID: caller.tenantID, version: previous, checksum: target.checksum)
         let now = try await store.rollback(tenantID: caller.tenantID, version: version, expected: previous, now: WallClock.nowMillis())
+        try? await serving.activate(tenantID: caller.tenantID, version: now)
         struct RolledBack: Encodable {
             let serving_version: String
             let rolled_back_version: String

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RecCore
+import RecIndex
 import RecModels
 import RecStore
 import RecTelemetry
@@ -19,14 +20,19 @@ public final class TrainerService: Service, Sendable {
     private let logger: Logger
     private let lease: Int64
     private let memoryLimit: Int
+    private let indexConfiguration: IndexConfiguration
+    private let onPromotion: @Sendable (String, String) async -> Void
     private let signal = WakeSignal()
     /// How many leases a training job gets before it is failed.
     static let maxAttempts = 3
 
     /// Creates the trainer; `threads` caps the CPU work, `lease` (ms) is how long a silent worker keeps a job.
     public init(store: RecordStore, artifacts: any ArtifactStore, telemetry: Telemetry, instanceID: String, readiness: Readiness,
-                threads: Int, memoryLimit: Int, lease: Int64 = 60_000, logger: Logger) {
+                threads: Int, memoryLimit: Int, indexConfiguration: IndexConfiguration = .init(), lease: Int64 = 60_000, logger: Logger,
+                onPromotion: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
+        self.onPromotion = onPromotion
         self.memoryLimit = memoryLimit
+        self.indexConfiguration = indexConfiguration
         self.store = store
         self.artifacts = artifacts
         self.telemetry = telemetry
@@ -84,7 +90,7 @@ public final class TrainerService: Service, Sendable {
         logger[metadataKey: "rec.job_id"] = "\(job.id)"
         let started = ContinuousClock.now
         logger.info("training started", metadata: ["rec.model": "\(job.params["model"]?.stringValue ?? "")"])
-        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, lease: lease, memoryLimit: memoryLimit, logger: logger)
+        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, lease: lease, memoryLimit: memoryLimit, indexConfiguration: indexConfiguration, logger: logger)
         let outcome = await withSpan("training.run") { span in
             span.attributes["rec.tenant"] = job.tenantID
             span.attributes["rec.job_id"] = job.id
@@ -95,6 +101,7 @@ public final class TrainerService: Service, Sendable {
         case .succeeded(let version, let promoted):
             status = .succeeded
             logger.info("training finished", metadata: ["rec.model_version": "\(version)", "rec.promoted": "\(promoted)"])
+            if promoted { await onPromotion(job.tenantID, version) }
         case .leaseLost:
             logger.warning("training lease lost")
             return

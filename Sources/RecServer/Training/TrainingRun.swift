@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RecCore
+import RecIndex
 import RecModels
 import RecStore
 import RecTelemetry
@@ -31,6 +32,7 @@ struct TrainingRun: Sendable {
     let lease: Int64
     /// Trainings whose memory estimate exceeds this many bytes fail before allocating.
     let memoryLimit: Int
+    let indexConfiguration: IndexConfiguration
     let logger: Logger
 
     /// Holdout used for the offline metrics; K of the metrics.
@@ -73,7 +75,7 @@ struct TrainingRun: Sendable {
         defer { heartbeat.cancel() }
         let started = ContinuousClock.now
         do {
-            let dataset = try await stage("snapshot", model: model, progress: progress, fraction: 0) {
+            let (dataset, snapshotID) = try await stage("snapshot", model: model, progress: progress, fraction: 0) {
                 try await TrainingSnapshot.read(store: store, tenantID: job.tenantID) { progress.cancelled.load(ordering: .relaxed) }
             }
             if let stop = stopReason(progress) { return stop }
@@ -127,7 +129,17 @@ struct TrainingRun: Sendable {
             let policy = RecordStore.PromotionPolicy(rawValue: request.promote.rawValue) ?? .ifBetter
             let registered: Bool? = try await stage("save", model: model, progress: progress, fraction: 0.95) {
                 let bytes = try await TrainingThread.run {
-                    ModelArtifact(kind: request.kind, parameters: request.parameters.values, userIDs: dataset.userIDs, itemIDs: dataset.itemIDs, model: final).encode()
+                    ModelArtifact(
+                        kind: request.kind, parameters: request.parameters.values, userIDs: dataset.userIDs, itemIDs: dataset.itemIDs,
+                        model: final, snapshotInteractionID: snapshotID
+                    ).encode()
+                }
+                // Factor models ship their item indexes beside the artifact, so a replica loads rather than rebuilds them.
+                if let factors = final as? FactorModel {
+                    let indexBytes = try await TrainingThread.run {
+                        try ItemIndexes.build(model: factors, configuration: indexConfiguration, threads: threads).encode()
+                    }
+                    try await artifacts.put(tenantID: job.tenantID, version: ItemIndexes.artifactName(version), bytes: indexBytes)
                 }
                 let record = ModelVersion(
                     version: version, tenantID: job.tenantID, kind: model, params: request.parameters.values, metrics: metrics,
@@ -149,7 +161,10 @@ struct TrainingRun: Sendable {
                     }
                     throw error
                 }
-                if promoted == nil { try? await artifacts.delete(tenantID: job.tenantID, version: version) }
+                if promoted == nil {
+                    try? await artifacts.delete(tenantID: job.tenantID, version: version)
+                    try? await artifacts.delete(tenantID: job.tenantID, version: ItemIndexes.artifactName(version))
+                }
                 return promoted
             }
             guard let promoted = registered else {

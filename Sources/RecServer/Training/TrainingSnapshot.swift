@@ -8,16 +8,18 @@ enum TrainingSnapshot {
     /// Rows read per query.
     static let pageSize = 50_000
 
-    /// The tenant's interactions as a dataset (timestamps in Unix seconds).
-    static func read(store: RecordStore, tenantID: String, isCancelled: () -> Bool) async throws -> Dataset {
+    /// The tenant's interactions as a dataset (timestamps in Unix seconds), and the id of the last row read.
+    static func read(store: RecordStore, tenantID: String, isCancelled: () -> Bool) async throws -> (dataset: Dataset, lastID: Int64) {
         var users: [String: Int32] = [:]
         var items: [String: Int32] = [:]
         var userIDs: [String] = []
         var itemIDs: [String] = []
         var events: [IndexedInteraction] = []
         var after: Int64 = 0
+        var lastID: Int64 = 0
         while true {
             let page = try await store.interactionPage(tenantID: tenantID, afterID: after, limit: pageSize)
+            if let last = page.last { lastID = max(lastID, last.id) }
             for row in page where row.weight > 0 && row.weight.isFinite {
                 let user = users[row.userID] ?? {
                     let index = Int32(userIDs.count)
@@ -37,6 +39,6 @@ enum TrainingSnapshot {
             after = last.id
             if isCancelled() { break }
         }
-        return Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events)
+        return (Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events), lastID)
     }
 }

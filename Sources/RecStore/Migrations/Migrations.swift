@@ -98,5 +98,16 @@ enum Migrations {
             )
             """,
         ]),
+        // Every served list, written asynchronously, so later interactions carrying its id (or arriving within an
+        // attribution window) can be joined to what was shown.
+        Migration(version: 3, name: "served_recommendations", statements: [
+            """
+            CREATE TABLE recommendations (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, kind TEXT NOT NULL, user_id TEXT, item_id TEXT, model_version TEXT,
+                source TEXT NOT NULL, items TEXT NOT NULL, created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX recommendations_tenant_created ON recommendations (tenant_id, created_at)",
+        ]),
     ]
 }

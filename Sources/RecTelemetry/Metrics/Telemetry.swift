@@ -20,6 +20,8 @@ public final class Telemetry: Sendable {
     public let process: ProcessMetrics
     /// Training durations, losses and offline metrics.
     public let training: TrainingMetrics
+    /// Index searches, filters, fallbacks, fold-in and the version served.
+    public let serving: ServingMetrics
 
     /// Creates the layer over `registry` (a fresh one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -31,6 +33,7 @@ public final class Telemetry: Sendable {
         self.jobs = JobMetrics(registry: registry)
         self.process = ProcessMetrics()
         self.training = TrainingMetrics(registry: registry)
+        self.serving = ServingMetrics(registry: registry)
     }
 
     /// The full exposition: every registered family plus the process metrics.

@@ -1,0 +1,98 @@
+import RecIndex
+import RecMath
+import RecModels
+
+/// A factor model's two item indexes: raw item factors for "what should this user see" (inner product with the
+/// user's factor), and unit-length item factors for "what is like this item" (cosine similarity).
+final class ItemIndexes: Sendable {
+    /// Inner product with a user factor.
+    let recommend: VectorIndex
+    /// Cosine similarity between items (vectors normalised to unit length).
+    let similar: VectorIndex
+    /// The normalised item factors the similar index holds, row-major (queries and exact scans read them).
+    let unitFactors: [Float]
+
+    private init(recommend: VectorIndex, similar: VectorIndex, unitFactors: [Float]) {
+        self.recommend = recommend
+        self.similar = similar
+        self.unitFactors = unitFactors
+    }
+
+    /// The artifact name of a version's indexes.
+    static func artifactName(_ version: String) -> String { version + ".index" }
+
+    /// Normalises every row to unit length (zero rows stay zero).
+    static func normalised(_ factors: DenseMatrix) -> [Float] {
+        var values = factors.values
+        let k = factors.cols
+        for row in 0..<factors.rows {
+            var norm: Float = 0
+            for d in 0..<k { norm += values[row * k + d] * values[row * k + d] }
+            guard norm > 0 else { continue }
+            let scale = 1 / norm.squareRoot()
+            for d in 0..<k { values[row * k + d] *= scale }
+        }
+        return values
+    }
+
+    /// The recommend index's vectors: item factors, with the item bias appended as one more column when present
+    /// (the query then carries a 1 there), so inner product equals the model's score.
+    static func recommendVectors(_ model: FactorModel) -> DenseMatrix {
+        guard !model.itemBias.isEmpty else { return model.itemFactors }
+        let k = model.factors
+        var values = [Float](repeating: 0, count: model.itemCount * (k + 1))
+        for item in 0..<model.itemCount {
+            for d in 0..<k { values[item * (k + 1) + d] = model.itemFactors.values[item * k + d] }
+            values[item * (k + 1) + k] = model.itemBias[item]
+        }
+        return DenseMatrix(rows: model.itemCount, cols: k + 1, values: values)
+    }
+
+    /// Builds both indexes, flat or HNSW by catalogue size.
+    static func build(model: FactorModel, configuration: IndexConfiguration, threads: Int) throws(IndexError) -> ItemIndexes {
+        let itemFactors = model.itemFactors
+        let kind = configuration.kind(forCount: itemFactors.rows)
+        let unit = normalised(itemFactors)
+        let vectors = recommendVectors(model)
+        let recommend = try vectors.values.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.cols, configuration: configuration, threads: threads)
+        }
+        let similar = try unit.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: kind, vectors: buffer, dimension: itemFactors.cols, configuration: configuration, threads: threads)
+        }
+        return ItemIndexes(recommend: recommend, similar: similar, unitFactors: unit)
+    }
+
+    /// `RECINDEX`, then each index as a little-endian UInt64 length and FAISS's bytes.
+    func encode() throws(IndexError) -> [UInt8] {
+        var out = Array("RECINDEX".utf8)
+        for index in [recommend, similar] {
+            let bytes = try index.serialized()
+            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: bytes)
+        }
+        return out
+    }
+
+    /// Reads indexes saved by `encode`, checking they match `model`.
+    static func decode(_ bytes: [UInt8], model: FactorModel) throws(IndexError) -> ItemIndexes {
+        let itemFactors = model.itemFactors
+        let dimensions = [model.itemBias.isEmpty ? model.factors : model.factors + 1, model.factors]
+        guard bytes.count >= 8, Array(bytes[0..<8]) == Array("RECINDEX".utf8) else { throw IndexError("not an index artifact") }
+        var offset = 8
+        var indexes: [VectorIndex] = []
+        for dimension in dimensions {
+            guard bytes.count - offset >= 8 else { throw IndexError("the index artifact is truncated") }
+            var length: UInt64 = 0
+            for shift in 0..<8 { length |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift)) }
+            offset += 8
+            guard length <= UInt64(bytes.count - offset) else { throw IndexError("the index artifact is truncated") }
+            let end = offset + Int(length)
+            indexes.append(try VectorIndex.deserialize(Array(bytes[offset..<end]), dimension: dimension))
+            offset = end
+        }
+        guard offset == bytes.count else { throw IndexError("trailing bytes after the indexes") }
+        guard indexes.allSatisfy({ $0.count == itemFactors.rows }) else { throw IndexError("the indexes do not match the model's items") }
+        return ItemIndexes(recommend: indexes[0], similar: indexes[1], unitFactors: normalised(itemFactors))
+    }
+}

@@ -1,0 +1,65 @@
+import Logging
+import RecStore
+import RecTelemetry
+import ServiceLifecycle
+import Synchronization
+
+/// Records every served list for attribution off the request path: requests append to a bounded buffer, and this
+/// service writes the buffer in batches (and once more at shutdown). When the buffer is full, lists are counted as
+/// unrecorded rather than slowing requests down.
+public final class RecommendationLog: Service, Sendable {
+    private let store: RecordStore
+    private let metrics: ServingMetrics
+    private let logger: Logger
+    private let buffer = Mutex<[ServedList]>([])
+    private let capacity: Int
+    private let readiness: Readiness
+
+    init(store: RecordStore, metrics: ServingMetrics, readiness: Readiness, capacity: Int = 100_000, logger: Logger) {
+        self.store = store
+        self.metrics = metrics
+        self.readiness = readiness
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    /// Queues a served list.
+    func record(_ list: ServedList) {
+        let accepted = buffer.withLock { buffer in
+            guard buffer.count < capacity else { return false }
+            buffer.append(list)
+            return true
+        }
+        if !accepted { metrics.unrecorded(1) }
+    }
+
+    /// Writes what is queued now.
+    public func flush() async {
+        while true {
+            let batch = buffer.withLock { buffer -> [ServedList] in
+                let batch = Array(buffer.prefix(2_000))
+                buffer.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try await store.recordServedLists(batch)
+            } catch {
+                metrics.unrecorded(batch.count)
+                logger.warning("recording served lists failed", metadata: ["rec.count": "\(batch.count)", "error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    /// Flushes every 200 ms until shutdown, then once more.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                if self.readiness.migrated { await self.flush() }
+            }
+        }
+        await flush()
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import RecCore
+import RecIndex
+import RecModels
+import RecStore
+import RecTelemetry
+import ServiceLifecycle
+import Synchronization
+
+/// Every tenant's serving state, loaded on first use and kept current: new interactions are tailed from the store,
+/// promotions (here, by the trainer or on another replica) swap the model, catalogue changes swap the catalogue.
+public final class ServingRegistry: Service, Sendable {
+    private let store: RecordStore
+    private let artifacts: any ArtifactStore
+    private let telemetry: Telemetry
+    private let readiness: Readiness
+    private let indexConfiguration: IndexConfiguration
+    private let pollInterval: Duration
+    private let rereadWindow: Int64
+    private let logger: Logger
+    private let tenants = Mutex<[String: Task<TenantServing, any Error>]>([:])
+    private let loading = Mutex<[String: Task<Void, Never>]>([:])
+    private let signal = WakeSignal()
+    /// Rows read per interaction query.
+    static let pageSize = 50_000
+
+    init(store: RecordStore, artifacts: any ArtifactStore, telemetry: Telemetry, readiness: Readiness,
+         indexConfiguration: IndexConfiguration, pollInterval: Duration, logger: Logger) {
+        self.store = store
+        self.artifacts = artifacts
+        self.telemetry = telemetry
+        self.readiness = readiness
+        self.indexConfiguration = indexConfiguration
+        self.pollInterval = pollInterval
+        rereadWindow = store.tailRereadWindow
+        self.logger = logger
+    }
+
+    /// The ranking engine requests use.
+    var ranker: Ranker { Ranker(metrics: telemetry.serving, configuration: indexConfiguration) }
+
+    // MARK: - Tenants
+
+    /// A tenant's serving state, loading it on first use (concurrent first requests share one load).
+    func tenant(_ tenantID: String) async throws -> TenantServing {
+        let task = tenants.withLock { tenants in
+            if let task = tenants[tenantID] { return task }
+            let task = Task { try await self.load(tenantID: tenantID) }
+            tenants[tenantID] = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed load is retried by the next request.
+            tenants.withLock { tenants in if tenants[tenantID] == task { tenants[tenantID] = nil } }
+            throw error
+        }
+    }
+
+    /// The tenants loaded so far.
+    private func loaded() async -> [TenantServing] {
+        let tasks = tenants.withLock { Array($0.values) }
+        var result: [TenantServing] = []
+        for task in tasks { if let tenant = try? await task.value { result.append(tenant) } }
+        return result
+    }
+
+    private func load(tenantID: String) async throws -> TenantServing {
+        let started = ContinuousClock.now
+        let signature = try await store.catalogueSignature(tenantID: tenantID)
+        let catalogue = try await readCatalogue(tenantID: tenantID, generation: 1)
+        let activity = TenantActivity(rereadWindow: rereadWindow)
+        try await tail(tenantID: tenantID, activity: activity)
+        let version = try await store.servingVersion(tenantID: tenantID)
+        let model: LoadedModel? = if let version { try await loadModel(tenantID: tenantID, version: version) } else { nil }
+        let view = try await TrainingThread.run { ServingView(model: model, catalogue: catalogue) }
+        let tenant = TenantServing(tenantID: tenantID, activity: activity, view: view, catalogueSignature: signature)
+        if let model { telemetry.serving.serving(tenant: tenantID, version: model.version, model: model.kind.rawValue) }
+        logger.info("tenant serving loaded", metadata: [
+            "tenant": "\(tenantID)", "rec.version": "\(model?.version ?? "none")", "rec.items": "\(catalogue.items.count)",
+            "rec.users": "\(activity.size.users)", "rec.seconds": "\((ContinuousClock.now - started).seconds)",
+        ])
+        return tenant
+    }
+
+    private func readCatalogue(tenantID: String, generation: Int) async throws -> ItemCatalogue {
+        var items: [String: CatalogueItem] = [:]
+        var after: String?
+        while true {
+            let page = try await store.items(tenantID: tenantID, after: after, limit: 10_000)
+            for item in page { items[item.itemID] = CatalogueItem(item) }
+            guard page.count == 10_000, let last = page.last else { break }
+            after = last.itemID
+        }
+        let snapshot = items
+        return try await TrainingThread.run { ItemCatalogue(items: snapshot, generation: generation) }
+    }
+
+    /// Applies the tenant's interactions newer than those already applied.
+    private func tail(tenantID: String, activity: TenantActivity) async throws {
+        while true {
+            let page = try await store.interactionPage(tenantID: tenantID, afterID: activity.tailStart, limit: Self.pageSize)
+            let added = activity.apply(page)
+            guard page.count == Self.pageSize, added > 0 else { return }
+        }
+    }
+
+    // MARK: - Models
+
+    /// Loads a version: verified artifact, decoded off the concurrency pool, indexes read (or rebuilt if missing).
+    private func loadModel(tenantID: String, version: String) async throws -> LoadedModel {
+        let started = ContinuousClock.now
+        guard let record = try await store.model(tenantID: tenantID, version: version) else {
+            throw RecError.conflict("the serving version \(version) is not registered")
+        }
+        let bytes = try await artifacts.verifiedRead(tenantID: tenantID, version: version, checksum: record.checksum)
+        let indexBytes = record.kind == ModelKind.ials.rawValue || record.kind == ModelKind.bpr.rawValue
+            ? try? await artifacts.read(tenantID: tenantID, version: ItemIndexes.artifactName(version)) : nil
+        let configuration = indexConfiguration
+        let logger = logger
+        let model = try await TrainingThread.run {
+            let artifact = try ModelArtifact.decode(bytes)
+            var indexes: ItemIndexes?
+            if let factors = artifact.model as? FactorModel {
+                do {
+                    guard let indexBytes else { throw IndexError("no index artifact") }
+                    indexes = try ItemIndexes.decode(indexBytes, model: factors)
+                } catch {
+                    logger.warning("item index unreadable, rebuilding", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "error": "\(error)"])
+                    indexes = try ItemIndexes.build(model: factors, configuration: configuration, threads: ProcessInfo.processInfo.activeProcessorCount)
+                }
+            }
+            return LoadedModel(version: version, artifact: artifact, indexes: indexes)
+        }
+        telemetry.serving.loaded(model: record.kind, duration: ContinuousClock.now - started)
+        return model
+    }
+
+    /// Makes `version` the one served for `tenantID` (if the tenant is loaded; otherwise its first use loads it).
+    /// Returns once the swap is done, so a caller promoting through this replica reads its own write.
+    func activate(tenantID: String, version: String) async throws {
+        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        guard tenant.view.model?.version != version else { return }
+        let model = try await loadModel(tenantID: tenantID, version: version)
+        let current = tenant.view.model?.version
+        tenant.install(model: model)
+        telemetry.serving.serving(tenant: tenantID, version: version, model: model.kind.rawValue)
+        logger.info("serving version swapped", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "rec.previous": "\(current ?? "none")"])
+    }
+
+    // MARK: - Changes made through this replica
+
+    /// Applies catalogue changes at once (other replicas notice them by polling).
+    func itemsChanged(tenantID: String, upserted: [Item], deleted: [String]) async {
+        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        let catalogue = tenant.view.catalogue.applying(upserted: upserted, deleted: deleted)
+        tenant.install(catalogue: catalogue)
+    }
+
+    /// Reads a tenant's new interactions now, so the caller's next recommendation reflects them.
+    func interactionsAdded(tenantID: String) async {
+        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        do {
+            try await tail(tenantID: tenantID, activity: tenant.activity)
+        } catch {
+            signal.wake()
+        }
+    }
+
+    // MARK: - Polling
+
+    /// Preloads tenants with a serving version, then polls for changes made elsewhere until shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled && !self.readiness.migrated { try? await Task.sleep(for: .milliseconds(50)) }
+            if let versions = try? await self.store.servingVersions() {
+                for tenantID in versions.keys.sorted() { _ = try? await self.tenant(tenantID) }
+            }
+            while !Task.isCancelled {
+                await self.signal.wait(milliseconds: Int(self.pollInterval.components.seconds * 1000 + self.pollInterval.components.attoseconds / 1_000_000_000_000_000))
+                await self.poll()
+            }
+        }
+    }
+
+    /// One round: tail interactions, swap promoted versions, reload changed catalogues.
+    func poll() async {
+        let tenants = await loaded()
+        guard !tenants.isEmpty else { return }
+        let versions = (try? await store.servingVersions()) ?? [:]
+        for tenant in tenants {
+            do {
+                try await tail(tenantID: tenant.tenantID, activity: tenant.activity)
+                if let version = versions[tenant.tenantID], version != tenant.view.model?.version {
+                    try await activate(tenantID: tenant.tenantID, version: version)
+                }
+                let signature = try await store.catalogueSignature(tenantID: tenant.tenantID)
+                if signature != tenant.catalogueSignature.withLock({ $0 }) {
+                    let catalogue = try await readCatalogue(tenantID: tenant.tenantID, generation: tenant.view.catalogue.generation + 1)
+                    tenant.catalogueSignature.withLock { $0 = signature }
+                    tenant.install(catalogue: catalogue)
+                }
+            } catch {
+                logger.warning("serving refresh failed", metadata: ["tenant": "\(tenant.tenantID)", "error": "\(error)"])
+            }
+        }
+    }
+}
