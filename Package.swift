@@ -13,7 +13,8 @@ let vectorFlags = Context.environment["RECOMMENDER_PORTABLE_SIMD"] == "1" ? [] :
 #else
 let vectorFlags: [String] = []
 #endif
-/// FAISS's headers include <omp.h>, which the Swift toolchain's clang lacks; GCC's copy serves.
+/// FAISS's headers include <omp.h>, which the Swift toolchain's clang lacks; GCC's copy serves (searched after clang's own
+/// headers, whose intrinsics GCC's must not shadow).
 #if arch(x86_64)
 let gccInclude = "/usr/lib/gcc/x86_64-linux-gnu/12/include"
 #else
@@ -51,7 +52,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .target(
             name: "CFaiss",
-            cxxSettings: [.unsafeFlags(["-isystem", gccInclude, "-O2"])],
+            cxxSettings: [.unsafeFlags(["-idirafter", gccInclude, "-O2"])],
             linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("gomp"), .linkedLibrary("openblas"), .linkedLibrary("lapack")]
         ),
         .target(

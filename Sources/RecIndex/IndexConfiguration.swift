@@ -9,8 +9,10 @@ public struct IndexConfiguration: Sendable, Equatable {
     /// Candidate list size while searching (raised to the number of results asked for when that is larger).
     public var efSearch: Int
 
-    /// The defaults: HNSW from 20,000 vectors, M 32, efConstruction 80, efSearch 128.
-    public init(hnswMinimumVectors: Int = 20_000, links: Int = 32, efConstruction: Int = 80, efSearch: Int = 128) {
+    /// The defaults: HNSW from 20,000 vectors, M 32, efConstruction 40, efSearch 96. (On Gowalla iALS factors, FAISS
+    /// 1.7.3 built graphs whose recall fell from 0.97 to 0.56 at efSearch 128 when efConstruction went from 40 to 64:
+    /// measure with `recommender bench-index --artifact` before changing these.)
+    public init(hnswMinimumVectors: Int = 20_000, links: Int = 32, efConstruction: Int = 40, efSearch: Int = 96) {
         self.hnswMinimumVectors = hnswMinimumVectors
         self.links = links
         self.efConstruction = efConstruction

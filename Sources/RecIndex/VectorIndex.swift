@@ -37,6 +37,7 @@ public final class VectorIndex: @unchecked Sendable {
         }
         guard let created else { throw Self.consume(error) }
         let index = VectorIndex(pointer: created, dimension: dimension)
+        index.setEfSearch(configuration.efSearch)
         let rows = vectors.count / dimension
         if rows > 0 {
             guard cfaiss_add(created, Int64(rows), vectors.baseAddress, Int32(max(1, threads)), &error) == 0 else {
@@ -46,12 +47,20 @@ public final class VectorIndex: @unchecked Sendable {
         return index
     }
 
-    /// Reads an index written by `serialized()`.
-    public static func deserialize(_ bytes: [UInt8], dimension: Int) throws(IndexError) -> VectorIndex {
+    /// Reads an index written by `serialized()`, searching HNSW with `efSearch`.
+    public static func deserialize(_ bytes: [UInt8], dimension: Int, efSearch: Int = IndexConfiguration().efSearch) throws(IndexError) -> VectorIndex {
         var error: UnsafeMutablePointer<CChar>?
         let created = bytes.withUnsafeBufferPointer { cfaiss_deserialize($0.baseAddress, $0.count, &error) }
         guard let created else { throw Self.consume(error) }
-        return VectorIndex(pointer: created, dimension: dimension)
+        let index = VectorIndex(pointer: created, dimension: dimension)
+        index.setEfSearch(efSearch)
+        return index
+    }
+
+    /// Sets the HNSW candidate list size (raised to k by FAISS when a search asks for more). Not thread-safe: only
+    /// before the index is shared (the builders call it), or from the one thread that owns it (benchmarks).
+    public func setEfSearch(_ value: Int) {
+        cfaiss_set_ef_search(pointer, Int32(value))
     }
 
     /// The index in FAISS's own format, to save beside the model artifact.
@@ -66,9 +75,7 @@ public final class VectorIndex: @unchecked Sendable {
 
     /// The `k` vectors with the largest inner product with `query`, best first, among those `selection` holds (all
     /// when nil). Fewer come back when fewer are selected or, for HNSW, when the graph walk found fewer.
-    public func search(
-        _ query: UnsafeBufferPointer<Float>, k: Int, efSearch: Int = 0, selection: SelectionBitmap? = nil
-    ) throws(IndexError) -> [IndexMatch] {
+    public func search(_ query: UnsafeBufferPointer<Float>, k: Int, selection: SelectionBitmap? = nil) throws(IndexError) -> [IndexMatch] {
         let count = self.count
         guard query.count == dimension else { throw IndexError("the query has \(query.count) values, the index \(dimension)") }
         guard k > 0, count > 0 else { return [] }
@@ -83,10 +90,10 @@ public final class VectorIndex: @unchecked Sendable {
             labels.withUnsafeMutableBufferPointer { l in
                 if let selection {
                     selection.bytes.withUnsafeBufferPointer { bits in
-                        cfaiss_search(pointer, 1, query.baseAddress, Int64(wanted), Int32(efSearch), bits.baseAddress, d.baseAddress, l.baseAddress, &error)
+                        cfaiss_search(pointer, 1, query.baseAddress, Int64(wanted), bits.baseAddress, d.baseAddress, l.baseAddress, &error)
                     }
                 } else {
-                    cfaiss_search(pointer, 1, query.baseAddress, Int64(wanted), Int32(efSearch), nil, d.baseAddress, l.baseAddress, &error)
+                    cfaiss_search(pointer, 1, query.baseAddress, Int64(wanted), nil, d.baseAddress, l.baseAddress, &error)
                 }
             }
         }

@@ -54,14 +54,14 @@ struct VectorIndexTests {
         let dimension = 32
         let data = Self.vectors(count: 20_000, dimension: dimension, clusters: 100, seed: 7)
         let index = try data.withUnsafeBufferPointer {
-            try VectorIndex.build(kind: .hnsw, vectors: $0, dimension: dimension, configuration: .init(), threads: 2)
+            try VectorIndex.build(kind: .hnsw, vectors: $0, dimension: dimension, configuration: .init(efSearch: 128), threads: 2)
         }
         #expect(index.kind == .hnsw)
         var hits = 0
         let queries = stride(from: 0, to: 20_000, by: 200).map { $0 }
         for row in queries {
             let query = data[row * dimension..<(row + 1) * dimension]
-            let found = try Array(query).withUnsafeBufferPointer { try index.search($0, k: 10, efSearch: 128) }
+            let found = try Array(query).withUnsafeBufferPointer { try index.search($0, k: 10) }
             hits += Set(found.map(\.id)).intersection(Self.exactTop(data, dimension: dimension, query: query, k: 10)).count
         }
         let recall = Double(hits) / Double(queries.count * 10)
@@ -70,16 +70,34 @@ struct VectorIndexTests {
         var selection = SelectionBitmap(count: 20_000, allSelected: true)
         for id in 0..<10_000 { selection.remove(id) }
         let query = Array(data[0..<dimension])
-        let filtered = try query.withUnsafeBufferPointer { try index.search($0, k: 20, efSearch: 128, selection: selection) }
+        let filtered = try query.withUnsafeBufferPointer { try index.search($0, k: 20, selection: selection) }
         #expect(filtered.count == 20)
         #expect(filtered.allSatisfy { $0.id >= 10_000 })
 
         let bytes = try index.serialized()
-        let copy = try VectorIndex.deserialize(bytes, dimension: dimension)
+        let copy = try VectorIndex.deserialize(bytes, dimension: dimension, efSearch: 128)
         #expect(copy.kind == .hnsw && copy.count == 20_000)
-        let again = try query.withUnsafeBufferPointer { try copy.search($0, k: 10, efSearch: 128) }
-        let original = try query.withUnsafeBufferPointer { try index.search($0, k: 10, efSearch: 128) }
+        let again = try query.withUnsafeBufferPointer { try copy.search($0, k: 10) }
+        let original = try query.withUnsafeBufferPointer { try index.search($0, k: 10) }
         #expect(again == original)
+    }
+
+    @Test("efSearch widens the HNSW search: on isotropic vectors (the hard case) a wide search finds far more")
+    func efSearchMatters() throws {
+        let dimension = 32
+        var state: UInt64 = 99
+        let data = (0..<(10_000 * dimension)).map { _ -> Float in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) - 0.5
+        }
+        let index = try data.withUnsafeBufferPointer {
+            try VectorIndex.build(kind: .hnsw, vectors: $0, dimension: dimension, configuration: .init(links: 8, efConstruction: 16), threads: 2)
+        }
+        let benchmark = IndexBenchmark(vectors: data, queries: Array(data[0..<(100 * dimension)]).map { $0 * 0.9 + 0.01 }, dimension: dimension)
+        let exact = try benchmark.exactTop(threads: 1)
+        let narrow = try benchmark.measure(index, efSearch: 10, exact: exact)
+        let wide = try benchmark.measure(index, efSearch: 400, exact: exact)
+        #expect(wide.recall > narrow.recall + 0.1, "efSearch 10: \(narrow.recall), efSearch 400: \(wide.recall)")
     }
 
     @Test("damaged bytes and mismatched queries are errors, not crashes")

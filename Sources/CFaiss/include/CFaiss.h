@@ -21,10 +21,14 @@ void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, char **e
 int cfaiss_add(void *index, int64_t count, const float *vectors, int threads, char **error);
 
 /// Searches `queries` vectors for their `k` best matches. When `bitmap` is not NULL only ids whose bit is set
-/// (bit id % 8 of byte id / 8) are considered. `ef_search` applies to HNSW indexes (ignored by flat ones).
-/// Missing results have label -1. Runs on the calling thread only. 0 on success.
-int cfaiss_search(const void *index, int64_t queries, const float *vectors, int64_t k, int ef_search,
+/// (bit id % 8 of byte id / 8) are considered. Missing results have label -1. Runs on the calling thread only.
+/// 0 on success.
+int cfaiss_search(const void *index, int64_t queries, const float *vectors, int64_t k,
                   const uint8_t *bitmap, float *distances, int64_t *labels, char **error);
+
+/// Sets an HNSW index's search breadth (efSearch; FAISS 1.7.3 ignores the per-search parameter). Not thread-safe:
+/// call before the index is shared. No effect on flat indexes.
+void cfaiss_set_ef_search(void *index, int ef_search);
 
 /// The number of vectors held.
 int64_t cfaiss_count(const void *index);

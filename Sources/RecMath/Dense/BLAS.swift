@@ -108,6 +108,18 @@ public enum BLAS {
         return sum
     }
 
+    /// Inner products of `query` with the listed rows of a row-major matrix with `columns` columns.
+    /// Not inlinable on purpose: it runs compiled with this module's vector flags wherever it is called from.
+    @inline(never)
+    public static func rowDots(
+        _ matrix: UnsafePointer<Float>, columns: Int, rows: UnsafeBufferPointer<Int32>, query: UnsafePointer<Float>,
+        into output: UnsafeMutablePointer<Float>
+    ) {
+        for (position, row) in rows.enumerated() {
+            output[position] = dot(matrix + Int(row) * columns, query, count: columns)
+        }
+    }
+
     /// y += alpha · x over `count` entries.
     @inlinable @inline(__always)
     public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

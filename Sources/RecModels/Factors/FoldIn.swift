@@ -33,6 +33,8 @@ public struct FoldIn: Sendable {
     }
 
     /// The factor of a user who interacted with `items` (model item indices) with aggregated `weights`.
+    /// (Not inlined into callers, so it runs with this module's vector flags.)
+    @inline(never)
     public func solve(items: [Int32], weights: [Float]) -> [Float] {
         let k = factors
         var x = [Float](repeating: 0, count: k)

@@ -56,7 +56,8 @@ public func buildApplication(
     }
     let serving = ServingRegistry(
         store: store, artifacts: artifacts, telemetry: telemetry, readiness: readiness,
-        indexConfiguration: configuration.indexConfiguration, pollInterval: configuration.servingPollInterval, logger: logger
+        indexConfiguration: configuration.indexConfiguration, pollInterval: configuration.servingPollInterval,
+        preload: configuration.servingPreload, logger: logger
     )
     let recommendationLog = RecommendationLog(store: store, metrics: telemetry.serving, readiness: readiness, logger: logger)
     let trainer = TrainerService(

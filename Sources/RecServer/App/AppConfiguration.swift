@@ -39,6 +39,8 @@ public struct AppConfiguration: Sendable {
     /// How often serving looks for new interactions, catalogue changes and promotions made elsewhere (another
     /// replica, the trainer); changes made through this instance's API apply at once.
     public var servingPollInterval: Duration = .milliseconds(1_000)
+    /// Whether serving loads every tenant that has a serving version at start (else each on its first request).
+    public var servingPreload = true
 
     /// Where artifacts are stored.
     public enum ArtifactLocation: Sendable, Equatable {
@@ -106,6 +108,10 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_SERVING_POLL_MS"] {
             guard let value = Int(text), (10...600_000).contains(value) else { throw ConfigurationError("RECOMMENDER_SERVING_POLL_MS must be an integer from 10 to 600000") }
             servingPollInterval = .milliseconds(value)
+        }
+        if let text = environment["RECOMMENDER_SERVING_PRELOAD"] {
+            guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_SERVING_PRELOAD must be on or off") }
+            servingPreload = text == "on"
         }
         if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
             guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }

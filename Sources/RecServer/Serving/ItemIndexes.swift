@@ -35,17 +35,27 @@ final class ItemIndexes: Sendable {
         return values
     }
 
-    /// The recommend index's vectors: item factors, with the item bias appended as one more column when present
-    /// (the query then carries a 1 there), so inner product equals the model's score.
+    /// The recommend index's vectors: item factors, then the item bias as one more column when present (the query
+    /// carries a 1 there), then the norm-completing column (the query carries a 0): inner product equals the model's
+    /// score, and every vector has the same length, which HNSW searches far better (see `NormCompletion`).
     static func recommendVectors(_ model: FactorModel) -> DenseMatrix {
-        guard !model.itemBias.isEmpty else { return model.itemFactors }
         let k = model.factors
-        var values = [Float](repeating: 0, count: model.itemCount * (k + 1))
-        for item in 0..<model.itemCount {
-            for d in 0..<k { values[item * (k + 1) + d] = model.itemFactors.values[item * k + d] }
-            values[item * (k + 1) + k] = model.itemBias[item]
+        var values = model.itemFactors.values
+        var width = k
+        if !model.itemBias.isEmpty {
+            values = [Float](repeating: 0, count: model.itemCount * (k + 1))
+            for item in 0..<model.itemCount {
+                for d in 0..<k { values[item * (k + 1) + d] = model.itemFactors.values[item * k + d] }
+                values[item * (k + 1) + k] = model.itemBias[item]
+            }
+            width = k + 1
         }
-        return DenseMatrix(rows: model.itemCount, cols: k + 1, values: values)
+        return DenseMatrix(rows: model.itemCount, cols: width + 1, values: NormCompletion.augment(values, dimension: width))
+    }
+
+    /// The recommend index's query for a user factor.
+    static func recommendQuery(_ factor: [Float], model: FactorModel) -> [Float] {
+        NormCompletion.query(model.itemBias.isEmpty ? factor : factor + [1])
     }
 
     /// Builds both indexes, flat or HNSW by catalogue size.
@@ -75,9 +85,9 @@ final class ItemIndexes: Sendable {
     }
 
     /// Reads indexes saved by `encode`, checking they match `model`.
-    static func decode(_ bytes: [UInt8], model: FactorModel) throws(IndexError) -> ItemIndexes {
+    static func decode(_ bytes: [UInt8], model: FactorModel, efSearch: Int) throws(IndexError) -> ItemIndexes {
         let itemFactors = model.itemFactors
-        let dimensions = [model.itemBias.isEmpty ? model.factors : model.factors + 1, model.factors]
+        let dimensions = [(model.itemBias.isEmpty ? model.factors : model.factors + 1) + 1, model.factors]
         guard bytes.count >= 8, Array(bytes[0..<8]) == Array("RECINDEX".utf8) else { throw IndexError("not an index artifact") }
         var offset = 8
         var indexes: [VectorIndex] = []
@@ -88,7 +98,7 @@ final class ItemIndexes: Sendable {
             offset += 8
             guard length <= UInt64(bytes.count - offset) else { throw IndexError("the index artifact is truncated") }
             let end = offset + Int(length)
-            indexes.append(try VectorIndex.deserialize(Array(bytes[offset..<end]), dimension: dimension))
+            indexes.append(try VectorIndex.deserialize(Array(bytes[offset..<end]), dimension: dimension, efSearch: efSearch))
             offset = end
         }
         guard offset == bytes.count else { throw IndexError("trailing bytes after the indexes") }

@@ -48,9 +48,9 @@ final class LoadedModel: Sendable {
         vectors = factors.map(ItemIndexes.recommendVectors)
     }
 
-    /// The vector the recommend index is queried with for a user factor: the factor, plus a 1 for the bias column.
+    /// The vector the recommend index is queried with for a user factor (see `ItemIndexes.recommendVectors`).
     func query(forUserFactor factor: [Float]) -> [Float] {
-        guard let factors, !factors.itemBias.isEmpty else { return factor }
-        return factor + [1]
+        guard let factors else { return factor }
+        return ItemIndexes.recommendQuery(factor, model: factors)
     }
 }

@@ -124,10 +124,10 @@ struct Ranker: Sendable {
         metrics.filtered(rejectedShare: 1 - Double(selected) / Double(total))
         let wanted = min(count, selected)
         guard wanted > 0 else { return [] }
-        let efSearch = max(configuration.efSearch, wanted)
+        let efSearch = max(configuration.efSearch, wanted)  // FAISS widens the candidate list to k itself
         let started = ContinuousClock.now
         let matches = query.withUnsafeBufferPointer { buffer in
-            (try? index.search(buffer, k: wanted, efSearch: efSearch, selection: selected == total ? nil : selection)) ?? []
+            (try? index.search(buffer, k: wanted, selection: selected == total ? nil : selection)) ?? []
         }
         metrics.searched(path: index.kind.rawValue, duration: ContinuousClock.now - started, examined: index.kind == .hnsw ? efSearch : total)
         if matches.count >= wanted {
@@ -143,14 +143,17 @@ struct Ranker: Sendable {
     private func exactScan(_ candidates: [Int32], vectors: DenseMatrix, query: [Float], count: Int) -> [(index: Int32, score: Float)] {
         let started = ContinuousClock.now
         var top = TopK(k: count)
-        let k = vectors.cols
+        var scores = [Float](repeating: 0, count: candidates.count)
         vectors.values.withUnsafeBufferPointer { values in
             query.withUnsafeBufferPointer { q in
-                for item in candidates {
-                    top.offer(item, BLAS.dot(values.baseAddress! + Int(item) * k, q.baseAddress!, count: k))
+                candidates.withUnsafeBufferPointer { rows in
+                    scores.withUnsafeMutableBufferPointer { out in
+                        BLAS.rowDots(values.baseAddress!, columns: vectors.cols, rows: rows, query: q.baseAddress!, into: out.baseAddress!)
+                    }
                 }
             }
         }
+        for (position, item) in candidates.enumerated() { top.offer(item, scores[position]) }
         metrics.searched(path: "exact", duration: ContinuousClock.now - started, examined: candidates.count)
         return top.sorted()
     }

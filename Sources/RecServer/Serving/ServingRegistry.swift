@@ -18,6 +18,7 @@ public final class ServingRegistry: Service, Sendable {
     private let indexConfiguration: IndexConfiguration
     private let pollInterval: Duration
     private let rereadWindow: Int64
+    private let preload: Bool
     private let logger: Logger
     private let tenants = Mutex<[String: Task<TenantServing, any Error>]>([:])
     private let loading = Mutex<[String: Task<Void, Never>]>([:])
@@ -26,7 +27,8 @@ public final class ServingRegistry: Service, Sendable {
     static let pageSize = 50_000
 
     init(store: RecordStore, artifacts: any ArtifactStore, telemetry: Telemetry, readiness: Readiness,
-         indexConfiguration: IndexConfiguration, pollInterval: Duration, logger: Logger) {
+         indexConfiguration: IndexConfiguration, pollInterval: Duration, preload: Bool, logger: Logger) {
+        self.preload = preload
         self.store = store
         self.artifacts = artifacts
         self.telemetry = telemetry
@@ -126,7 +128,7 @@ public final class ServingRegistry: Service, Sendable {
             if let factors = artifact.model as? FactorModel {
                 do {
                     guard let indexBytes else { throw IndexError("no index artifact") }
-                    indexes = try ItemIndexes.decode(indexBytes, model: factors)
+                    indexes = try ItemIndexes.decode(indexBytes, model: factors, efSearch: configuration.efSearch)
                 } catch {
                     logger.warning("item index unreadable, rebuilding", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "error": "\(error)"])
                     indexes = try ItemIndexes.build(model: factors, configuration: configuration, threads: ProcessInfo.processInfo.activeProcessorCount)
@@ -171,11 +173,11 @@ public final class ServingRegistry: Service, Sendable {
 
     // MARK: - Polling
 
-    /// Preloads tenants with a serving version, then polls for changes made elsewhere until shutdown.
+    /// Preloads tenants with a serving version (unless configured not to), then polls for changes made elsewhere until shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled && !self.readiness.migrated { try? await Task.sleep(for: .milliseconds(50)) }
-            if let versions = try? await self.store.servingVersions() {
+            if self.preload, let versions = try? await self.store.servingVersions() {
                 for tenantID in versions.keys.sorted() { _ = try? await self.tenant(tenantID) }
             }
             while !Task.isCancelled {

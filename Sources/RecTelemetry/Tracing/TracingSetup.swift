@@ -30,6 +30,9 @@ public enum TracingSetup {
         config.logs.enabled = false
         config.metrics.enabled = false
         config.traces.exporter = exportEnabled(environment) ? .otlp : .none
+        // Without an exporter nothing would read recorded spans: drop them (cheaply) but keep giving every request a
+        // fresh trace context, so log lines still carry trace and span ids.
+        if !exportEnabled(environment) { config.traces.sampler = .parentBasedAlwaysOff }
         config.traces.otlpExporter.protocol = .httpProtobuf
         let backend = try OTel.makeTracingBackend(configuration: config)
         return (backend.factory, backend.service)

@@ -30,6 +30,9 @@ struct TestApp {
         configuration.adminToken = Self.adminToken
         configuration.port = 0
         configuration.defaultRateLimit = nil
+        // The PostgreSQL database is shared by every test: load tenants on first use, not every tenant at start.
+        configuration.servingPreload = false
+        configuration.servingPollInterval = .milliseconds(250)
         configure(&configuration)
         let logger = LoggerFactory.make(label: "test", level: .info, sink: sink, extraProvider: TestTracing.metadataProvider)
         let (app, parts) = try await buildApplication(configuration: configuration, telemetry: telemetry, logger: logger)

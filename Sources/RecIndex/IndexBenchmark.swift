@@ -1,0 +1,77 @@
+import Foundation
+
+/// Measures an index against exact search: build time, recall@k and per-query latency at several efSearch values.
+public struct IndexBenchmark: Sendable {
+    /// One efSearch setting's figures.
+    public struct Point: Sendable {
+        /// The candidate list size searched with.
+        public let efSearch: Int
+        /// Mean share of the exact top k the index returned.
+        public let recall: Double
+        /// Median query time in milliseconds.
+        public let p50: Double
+        /// 99th percentile query time in milliseconds.
+        public let p99: Double
+    }
+
+    /// Vectors indexed, row-major.
+    public let vectors: [Float]
+    /// Queries, row-major.
+    public let queries: [Float]
+    /// Width of both.
+    public let dimension: Int
+    /// Results compared per query.
+    public let k: Int
+
+    /// A benchmark over `vectors` with `queries`.
+    public init(vectors: [Float], queries: [Float], dimension: Int, k: Int = 10) {
+        self.vectors = vectors
+        self.queries = queries
+        self.dimension = dimension
+        self.k = k
+    }
+
+    /// The exact top k of every query (by the flat index).
+    public func exactTop(threads: Int) throws(IndexError) -> [[Int]] {
+        let flat = try vectors.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: .flat, vectors: buffer, dimension: dimension, configuration: .init(), threads: threads)
+        }
+        return try queryRows().map { query throws(IndexError) in
+            try query.withUnsafeBufferPointer { buffer throws(IndexError) in try flat.search(buffer, k: k).map(\.id) }
+        }
+    }
+
+    /// Builds an HNSW index, returning it and the build time in seconds.
+    public func buildHNSW(configuration: IndexConfiguration, threads: Int) throws(IndexError) -> (VectorIndex, Double) {
+        let started = ContinuousClock.now
+        let index = try vectors.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: .hnsw, vectors: buffer, dimension: dimension, configuration: configuration, threads: threads)
+        }
+        let elapsed = ContinuousClock.now - started
+        return (index, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Recall and latency of `index` at `efSearch` against `exact` (sets the index's efSearch: own it alone).
+    public func measure(_ index: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> Point {
+        index.setEfSearch(efSearch)
+        var times: [Double] = []
+        var hits = 0
+        for (position, query) in queryRows().enumerated() {
+            let started = ContinuousClock.now
+            let found = try query.withUnsafeBufferPointer { buffer throws(IndexError) in try index.search(buffer, k: k) }
+            let elapsed = ContinuousClock.now - started
+            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            hits += Set(found.map(\.id)).intersection(exact[position]).count
+        }
+        times.sort()
+        let expected = exact.reduce(0) { $0 + $1.count }
+        return Point(
+            efSearch: efSearch, recall: expected == 0 ? 1 : Double(hits) / Double(expected),
+            p50: times[times.count / 2], p99: times[min(times.count - 1, Int(Double(times.count) * 0.99))]
+        )
+    }
+
+    private func queryRows() -> [[Float]] {
+        stride(from: 0, to: queries.count, by: dimension).map { Array(queries[$0..<($0 + dimension)]) }
+    }
+}
