@@ -55,6 +55,22 @@ struct CommandTests {
         try await client.shutdown()
     }
 
+    @Test("`demo --once` loads a synthetic shop, trains and promotes a model, and prints a key and curl commands that fit it")
+    func demo() throws {
+        let directory = try TestStore.temporaryDirectory()
+        let result = try Self.run(["demo", "--once", "--port", "0", "--data-dir", directory, "--items", "300", "--users", "200"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Demo ready"))
+        #expect(result.output.range(of: #"export KEY=rk_[0-9a-f]{16}_[0-9a-f]{64}"#, options: .regularExpression) != nil)
+        #expect(result.output.contains("model ials-"))
+        #expect(result.output.contains("/api/v1/recommendations") && result.output.contains("/similar?count=5"))
+        // The sample user's top five come from the service's own ranking: five distinct items.
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains("their top five:") })
+        #expect(line.split(separator: "(").count == 6, "\(line)")
+        // The tenant it created is in the data folder.
+        #expect(try Self.run(["tenants", "list", "--data-dir", directory]).output.contains("demo-"))
+    }
+
     @Test("bad configuration is refused at start with a message naming the setting")
     func badConfiguration() throws {
         let directory = try TestStore.temporaryDirectory()

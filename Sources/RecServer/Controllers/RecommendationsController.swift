@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 import RecCore
 import RecStore
 import RecTelemetry
@@ -97,12 +98,18 @@ struct RecommendationsController {
         return JSONResponse.make(.ok, bytes: out)
     }
 
-    /// `rec_` and 24 random hex digits.
+    /// `rec_` and 24 hex digits: a per-process random salt mixed with a counter (unique without a system call per id).
     static func recommendationID() -> String {
-        let high = UInt64.random(in: 0...UInt64.max)
-        let low = UInt32.random(in: 0...UInt32.max)
-        let first = String(high, radix: 16)
-        let second = String(low, radix: 16)
+        let count = idCounter.add(1, ordering: .relaxed).newValue
+        var mixed = idSalt &+ count &* 0x9E37_79B9_7F4A_7C15
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        mixed ^= mixed >> 31
+        let first = String(mixed, radix: 16)
+        let second = String(UInt32(truncatingIfNeeded: count ^ (idSalt >> 32)), radix: 16)
         return "rec_" + String(repeating: "0", count: 16 - first.count) + first + String(repeating: "0", count: 8 - second.count) + second
     }
 }
+
+private let idSalt = UInt64.random(in: 0...UInt64.max)
+private let idCounter = Atomic<UInt64>(0)

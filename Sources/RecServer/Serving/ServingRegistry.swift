@@ -21,7 +21,8 @@ public final class ServingRegistry: Service, Sendable {
     private let preload: Bool
     private let logger: Logger
     private let tenants = Mutex<[String: Task<TenantServing, any Error>]>([:])
-    private let loading = Mutex<[String: Task<Void, Never>]>([:])
+    /// Loaded tenants, for the request path's lookup without awaiting a task.
+    private let ready = Mutex<[String: TenantServing]>([:])
     private let signal = WakeSignal()
     /// Rows read per interaction query.
     static let pageSize = 50_000
@@ -46,6 +47,7 @@ public final class ServingRegistry: Service, Sendable {
 
     /// A tenant's serving state, loading it on first use (concurrent first requests share one load).
     func tenant(_ tenantID: String) async throws -> TenantServing {
+        if let tenant = ready.withLock({ $0[tenantID] }) { return tenant }
         let task = tenants.withLock { tenants in
             if let task = tenants[tenantID] { return task }
             let task = Task { try await self.load(tenantID: tenantID) }
@@ -53,7 +55,9 @@ public final class ServingRegistry: Service, Sendable {
             return task
         }
         do {
-            return try await task.value
+            let tenant = try await task.value
+            ready.withLock { $0[tenantID] = tenant }
+            return tenant
         } catch {
             // A failed load is retried by the next request.
             tenants.withLock { tenants in if tenants[tenantID] == task { tenants[tenantID] = nil } }
