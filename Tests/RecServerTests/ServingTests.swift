@@ -162,6 +162,9 @@ struct ServingTests {
             let filtered = try await client.send(.get, "/api/v1/items/i3/similar?count=7&category=c2", key: tenant.key)
             #expect(Self.ids(filtered).count == 7 && Self.ids(filtered).allSatisfy { Self.category($0) == 2 })
             #expect(try await client.send(.get, "/api/v1/items/nope/similar", key: tenant.key).status == 404)
+            #expect(try await client.send(.delete, "/api/v1/items/i59", key: tenant.key).status == 204)
+            #expect(try await client.send(.get, "/api/v1/items/i59/similar", key: tenant.key).status == 404, "deleted: no longer an item")
+            #expect(!Self.ids(try await client.send(.get, "/api/v1/items/i58/similar?count=20", key: tenant.key)).contains("i59"))
             #expect(try await client.send(.get, "/api/v1/items/i3/similar?count=0", key: tenant.key).errorField == "count")
 
             // A cold item (added after training): popular items of its own category, as a fallback.

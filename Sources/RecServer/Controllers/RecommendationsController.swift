@@ -58,7 +58,8 @@ struct RecommendationsController {
         filter.excluded = [itemID]
         let tenant = try await serving.tenant(caller.tenantID)
         let view = tenant.view
-        guard view.catalogue.items[itemID] != nil || view.model?.itemIndex[itemID] != nil else { throw RecError.notFound("item") }
+        // Only catalogue items: a deleted item has no similar items (even if the serving model still knows it).
+        guard view.catalogue.items[itemID] != nil else { throw RecError.notFound("item") }
         let ranker = serving.ranker
         let list = withSpan("serving.rank", ofKind: .internal) { span in
             span.attributes["rec.kind"] = "similar"
