@@ -213,6 +213,10 @@ void cfaiss_set_ef_search(void *index, int ef_search) {
     }
 }
 
+int cfaiss_dimension(const void *index) {
+    return static_cast<const faiss::Index *>(index)->d;
+}
+
 int64_t cfaiss_count(const void *index) {
     return static_cast<const faiss::Index *>(index)->ntotal;
 }

@@ -53,6 +53,9 @@ public final class VectorIndex: @unchecked Sendable {
         let created = bytes.withUnsafeBufferPointer { cfaiss_deserialize($0.baseAddress, $0.count, &error) }
         guard let created else { throw Self.consume(error) }
         let index = VectorIndex(pointer: created, dimension: dimension)
+        guard Int(cfaiss_dimension(created)) == dimension else {
+            throw IndexError("the saved index holds \(cfaiss_dimension(created))-wide vectors, \(dimension) were expected")
+        }
         index.setEfSearch(efSearch)
         return index
     }

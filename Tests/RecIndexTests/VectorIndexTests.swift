@@ -107,5 +107,8 @@ struct VectorIndexTests {
             try VectorIndex.build(kind: .flat, vectors: $0, dimension: 4, configuration: .init(), threads: 1)
         }
         #expect(throws: IndexError.self) { try [Float](repeating: 1, count: 3).withUnsafeBufferPointer { try index.search($0, k: 1) } }
+        // An index saved for other vectors (an older layout) is refused, so serving rebuilds it instead of misreading.
+        #expect(throws: IndexError.self) { try VectorIndex.deserialize(try index.serialized(), dimension: 5) }
+        #expect(try VectorIndex.deserialize(try index.serialized(), dimension: 4).count == 2)
     }
 }

@@ -33,6 +33,9 @@ void cfaiss_set_ef_search(void *index, int ef_search);
 /// The number of vectors held.
 int64_t cfaiss_count(const void *index);
 
+/// The width of the vectors held.
+int cfaiss_dimension(const void *index);
+
 /// 1 for an HNSW index, 0 for a flat one.
 int cfaiss_is_hnsw(const void *index);
 
