@@ -33,38 +33,42 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var fields: [(String, Any)] = [
-            ("ts", Self.timestamp()), ("level", event.level.rawValue), ("msg", event.message.description), ("logger", label),
-        ]
-        for (key, value) in merged where !["ts", "level", "msg", "logger"].contains(key) {
-            fields.append((key, Redaction.isSecret(key) ? "[REDACTED]" : Self.plain(value)))
-        }
-        fields.sort { $0.0 < $1.0 }
+        for key in ["ts", "level", "msg", "logger"] { merged[key] = nil }
+        merged["ts"] = .string(Self.timestamp())
+        merged["level"] = .string(event.level.rawValue)
+        merged["msg"] = .string(event.message.description)
+        merged["logger"] = .string(label)
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(320)
         out.append(UInt8(ascii: "{"))
-        for (position, field) in fields.enumerated() {
+        for (position, key) in merged.keys.sorted().enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(field.0, to: &out)
+            JSONText.appendQuoted(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            Self.append(field.1, to: &out)
+            if Redaction.isSecret(key) {
+                JSONText.appendQuoted("[REDACTED]", to: &out)
+            } else {
+                Self.append(merged[key]!, to: &out)
+            }
         }
         out.append(UInt8(ascii: "}"))
-        sink.write(String(decoding: out, as: UTF8.self))
+        sink.write(bytes: out)
     }
 
-    private static func append(_ value: Any, to out: inout [UInt8]) {
+    private static func append(_ value: Logger.Metadata.Value, to out: inout [UInt8]) {
         switch value {
-        case let string as String:
+        case .string(let string):
             JSONText.appendQuoted(string, to: &out)
-        case let array as [Any]:
+        case .stringConvertible(let convertible):
+            JSONText.appendQuoted(convertible.description, to: &out)
+        case .array(let array):
             out.append(UInt8(ascii: "["))
             for (position, element) in array.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 append(element, to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case let dictionary as [String: Any]:
+        case .dictionary(let dictionary):
             out.append(UInt8(ascii: "{"))
             for (position, key) in dictionary.keys.sorted().enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -73,8 +77,6 @@ public struct JSONLogHandler: LogHandler {
                 append(dictionary[key]!, to: &out)
             }
             out.append(UInt8(ascii: "}"))
-        default:
-            JSONText.appendQuoted("\(value)", to: &out)
         }
     }
 
@@ -90,14 +92,5 @@ public struct JSONLogHandler: LogHandler {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
-    }
-
-    private static func plain(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let array): array.map(plain)
-        case .dictionary(let dictionary): dictionary.mapValues(plain)
-        }
     }
 }

@@ -21,14 +21,20 @@ public final class LogSink: Sendable {
 
     /// Writes one line (without its newline).
     func write(_ line: String) {
+        write(bytes: Array(line.utf8))
+    }
+
+    /// Writes one line given as UTF-8 bytes (without its newline): one system call, no copy into a String.
+    func write(bytes line: [UInt8]) {
         if capturing {
-            captured.withLock { $0.append(line) }
+            let text = String(decoding: line, as: UTF8.self)
+            captured.withLock { $0.append(text) }
             return
         }
         var data = line
-        data.append("\n")
+        data.append(0x0A)
         writeLock.withLock { _ in
-            data.withUTF8 { buffer in
+            data.withUnsafeBufferPointer { buffer in
                 var offset = 0
                 while offset < buffer.count {
                     let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
