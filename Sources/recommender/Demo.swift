@@ -39,35 +39,19 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = AppConfiguration()
-        do {
-            try configuration.apply(environment: environment)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        var configuration = try ServiceBootstrap.configuration(environment)
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDir ?? environment["RECOMMENDER_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         configuration.databaseURL = nil
         // The demo's own output is the point: logs only say something when it matters, unless asked otherwise.
         let level = environment["RECOMMENDER_LOG_LEVEL"] == nil ? Logger.Level.warning : configuration.logLevel
-
-        let telemetry = Telemetry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: telemetry.registry))
-        let tracing: (tracer: any Tracer, service: any Service)
-        do {
-            tracing = try TracingSetup.make(environment: environment)
-        } catch let error as TracingSetup.InvalidEnvironment {
-            throw ValidationError(error.description)
-        }
-        InstrumentationSystem.bootstrap(tracing.tracer)
-        LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, level: level, metadataProvider: provider) }, metadataProvider: LoggerFactory.traceMetadataProvider)
-        let logger = LoggerFactory.make(label: "recommender", level: level)
+        let (telemetry, tracing, logger) = try ServiceBootstrap.telemetry(environment, level: level)
 
         let (app, parts) = try await buildApplication(configuration: configuration, telemetry: telemetry, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: tracing.service), .init(service: app)],
+                services: [.init(service: tracing), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -22,31 +22,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = AppConfiguration()
-        do {
-            try configuration.apply(environment: environment)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        var configuration = try ServiceBootstrap.configuration(environment)
         // Flags win over the environment.
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = store.resolvedDataDirectory
         configuration.databaseURL = store.resolvedDatabaseURL
-
-        // Telemetry backends are process-wide: bootstrap them once, here, never in the application builder.
-        let telemetry = Telemetry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: telemetry.registry))
-        let tracing: (tracer: any Tracer, service: any Service)
-        do {
-            tracing = try TracingSetup.make(environment: environment)
-        } catch let error as TracingSetup.InvalidEnvironment {
-            throw ValidationError(error.description)
-        }
-        InstrumentationSystem.bootstrap(tracing.tracer)
-        let level = configuration.logLevel
-        LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, level: level, metadataProvider: provider) }, metadataProvider: LoggerFactory.traceMetadataProvider)
-        let logger = LoggerFactory.make(label: "recommender", level: level)
+        let (telemetry, tracing, logger) = try ServiceBootstrap.telemetry(environment, level: configuration.logLevel)
 
         let (app, _) = try await buildApplication(configuration: configuration, telemetry: telemetry, logger: logger)
         logger.info("service starting", metadata: [
@@ -58,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         // The app shuts down first (draining requests), then the tracer flushes what the drain produced.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: tracing.service), .init(service: app)],
+                services: [.init(service: tracing), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -11,12 +11,8 @@ struct HotSwapTests {
     @Test("promoting and rolling back under concurrent load fails no request and never mixes versions", arguments: TestStore.all)
     func swapUnderLoad(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in
-            let tenant = try await client.createTenant()
-            try await ServingTests.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let first = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
+            let (tenant, one) = try await ServingTests.trainedTenant(client)
             let second = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 16, "iterations": 4, "regularization": 1, "alpha": 2], "promote": "always"])
-            let one = try #require(first["model_version"]?.stringValue)
             let two = try #require(second["model_version"]?.stringValue)
             let body: JSONValue = ["user_id": "u1", "count": 10]
 
@@ -70,12 +66,8 @@ struct HotSwapTests {
     @Test("with PostgreSQL, another replica picks up a promotion within 5 seconds", arguments: TestStore.all.filter { $0 == .postgres })
     func replicaPicksUpPromotion(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in
-            let tenant = try await client.createTenant()
-            try await ServingTests.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let first = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 6]])
+            let (tenant, one) = try await ServingTests.trainedTenant(client)
             let second = try await TrainingTests.train(client, key: tenant.key, ["model": "popularity", "promote": "never"])
-            let one = try #require(first["model_version"]?.stringValue)
             let two = try #require(second["model_version"]?.stringValue)
             try await TestApp(store, configure: { $0.trainerEnabled = false }).run { replica, _ throws in
                 let body: JSONValue = ["user_id": "u1", "count": 5]

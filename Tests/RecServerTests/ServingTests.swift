@@ -17,6 +17,16 @@ struct ServingTests {
         guard reply.status == 200 else { throw TestFailure("items answered \(reply.status): \(reply.text)") }
     }
 
+    /// A new tenant with the catalogue and the communities' events, and the version of an iALS model trained on them.
+    static func trainedTenant(_ client: TestClient) async throws -> (tenant: (id: String, key: String), version: String) {
+        let tenant = try await client.createTenant()
+        try await catalogue(client, key: tenant.key)
+        try await TrainingTests.ingest(client, key: tenant.key)
+        let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
+        guard let version = job["model_version"]?.stringValue else { throw TestFailure("training did not succeed: \(job)") }
+        return (tenant, version)
+    }
+
     /// The item ids of a recommendation reply.
     static func ids(_ reply: Reply) -> [String] {
         reply.json["items"]?.arrayValue?.compactMap { $0.objectValue?["item_id"]?.stringValue } ?? []
@@ -43,11 +53,7 @@ struct ServingTests {
           arguments: TestStore.all)
     func filters(store: TestStore) async throws {
         try await TestApp(store).run { client, parts throws in
-            let tenant = try await client.createTenant()
-            try await Self.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
-            let version = try #require(job["model_version"]?.stringValue)
+            let (tenant, version) = try await Self.trainedTenant(client)
             let ask: (JSONValue) async throws -> Reply = { body in try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: body) }
 
             let plain = try await Self.eventually({ try await ask(["user_id": "u0", "count": 10]) }) { $0.json["model_version"]?.stringValue == version }
@@ -114,11 +120,7 @@ struct ServingTests {
     @Test("new interactions fold a user in at once; users without any get popular items as a fallback", arguments: TestStore.all)
     func foldInAndFallback(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in
-            let tenant = try await client.createTenant()
-            try await Self.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
-            let version = try #require(job["model_version"]?.stringValue)
+            let (tenant, version) = try await Self.trainedTenant(client)
             let ask: (JSONValue) async throws -> Reply = { body in try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: body) }
             _ = try await Self.eventually({ try await ask(["user_id": "u0"]) }) { $0.json["model_version"]?.stringValue == version }
 
@@ -148,11 +150,7 @@ struct ServingTests {
     @Test("similar items come from the item embeddings, honour a category, and 404 for unknown items", arguments: [TestStore.sqlite])
     func similarItems(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in
-            let tenant = try await client.createTenant()
-            try await Self.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
-            let version = try #require(job["model_version"]?.stringValue)
+            let (tenant, version) = try await Self.trainedTenant(client)
             let similar = try await Self.eventually({ try await client.send(.get, "/api/v1/items/i3/similar?count=5", key: tenant.key) }) {
                 $0.json["model_version"]?.stringValue == version
             }

@@ -161,8 +161,7 @@ public final class ServingRegistry: Service, Sendable {
     /// Applies catalogue changes at once (other replicas notice them by polling).
     func itemsChanged(tenantID: String, upserted: [Item], deleted: [String]) async {
         guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
-        let catalogue = tenant.view.catalogue.applying(upserted: upserted, deleted: deleted)
-        tenant.install(catalogue: catalogue)
+        tenant.applyLocal(upserted: upserted, deleted: deleted)
     }
 
     /// Reads a tenant's new interactions now, so the caller's next recommendation reflects them.
@@ -202,11 +201,14 @@ public final class ServingRegistry: Service, Sendable {
                 if let version = versions[tenant.tenantID], version != tenant.view.model?.version {
                     try await activate(tenantID: tenant.tenantID, version: version)
                 }
+                let changes = tenant.localCatalogueChanges
                 let signature = try await store.catalogueSignature(tenantID: tenant.tenantID)
                 if signature != tenant.catalogueSignature.withLock({ $0 }) {
                     let catalogue = try await readCatalogue(tenantID: tenant.tenantID, generation: tenant.view.catalogue.generation + 1)
-                    tenant.catalogueSignature.withLock { $0 = signature }
-                    tenant.install(catalogue: catalogue)
+                    // Read before a change made here committed? Then drop it: the next round reads again.
+                    if tenant.installPolled(catalogue: catalogue, ifUnchangedSince: changes) {
+                        tenant.catalogueSignature.withLock { $0 = signature }
+                    }
                 }
             } catch {
                 logger.warning("serving refresh failed", metadata: ["tenant": "\(tenant.tenantID)", "error": "\(error)"])

@@ -1,3 +1,4 @@
+import RecCore
 import Synchronization
 
 /// One tenant's serving state: its live activity and the current view (model + catalogue), swapped atomically.
@@ -7,8 +8,9 @@ final class TenantServing: Sendable {
     /// Histories and popularity, fed by the interaction tail.
     let activity: TenantActivity
     private let current: Mutex<ServingView>
-    /// Serialises writers (a view is built outside `current`'s lock, so readers never wait for a build).
-    private let writer = Mutex<Void>(())
+    /// Serialises writers (a view is built outside `current`'s lock, so readers never wait for a build), and counts
+    /// the catalogue changes applied through this replica, so a polled catalogue read before one cannot undo it.
+    private let writer = Mutex<Int>(0)
     /// The catalogue signature the current catalogue was read at.
     let catalogueSignature: Mutex<String>
 
@@ -27,6 +29,30 @@ final class TenantServing: Sendable {
         writer.withLock { _ in
             let next = transform(view)
             current.withLock { $0 = next }
+        }
+    }
+
+    /// How many catalogue changes this replica has applied (read it before reading the catalogue from the store).
+    var localCatalogueChanges: Int { writer.withLock { $0 } }
+
+    /// Applies catalogue changes made through this replica (after they committed).
+    func applyLocal(upserted: [Item], deleted: [String]) {
+        writer.withLock { changes in
+            changes += 1
+            let view = self.view
+            let next = ServingView(model: view.model, catalogue: view.catalogue.applying(upserted: upserted, deleted: deleted))
+            current.withLock { $0 = next }
+        }
+    }
+
+    /// Installs a catalogue read from the store, unless a local change was applied since `changes` was read (the
+    /// read may predate that change's commit); returns whether it was installed.
+    func installPolled(catalogue: ItemCatalogue, ifUnchangedSince changes: Int) -> Bool {
+        writer.withLock { current in
+            guard current == changes else { return false }
+            let next = ServingView(model: view.model, catalogue: catalogue)
+            self.current.withLock { $0 = next }
+            return true
         }
     }
 
