@@ -31,9 +31,4 @@ public struct SelectionBitmap: Sendable, Equatable {
         guard id >= 0 && id < count else { return }
         bytes[id >> 3] &= ~(1 << UInt8(id & 7))
     }
-
-    /// How many ids are selected.
-    public var selectedCount: Int {
-        bytes.reduce(0) { $0 + $1.nonzeroBitCount }
-    }
 }

@@ -12,9 +12,6 @@ struct ItemCatalogue: Sendable {
     /// Increases with every change, so views built on an older catalogue can tell.
     let generation: Int
 
-    /// An empty catalogue.
-    static let empty = ItemCatalogue(items: [:], generation: 0)
-
     /// A catalogue of `items`.
     init(items: [String: CatalogueItem], generation: Int) {
         self.items = items

@@ -9,20 +9,23 @@ final class ItemIndexes: Sendable {
     let recommend: VectorIndex
     /// Cosine similarity between items (vectors normalised to unit length).
     let similar: VectorIndex
-    /// The normalised item factors the similar index holds, row-major (queries and exact scans read them).
-    let unitFactors: [Float]
+    /// The vectors the recommend index holds (see `recommendVectors(_:)`), for exact scans.
+    let recommendVectors: DenseMatrix
+    /// The unit-length item factors the similar index holds (queries and exact scans read them).
+    let similarVectors: DenseMatrix
 
-    private init(recommend: VectorIndex, similar: VectorIndex, unitFactors: [Float]) {
+    private init(recommend: VectorIndex, similar: VectorIndex, recommendVectors: DenseMatrix, similarVectors: DenseMatrix) {
         self.recommend = recommend
         self.similar = similar
-        self.unitFactors = unitFactors
+        self.recommendVectors = recommendVectors
+        self.similarVectors = similarVectors
     }
 
     /// The artifact name of a version's indexes.
     static func artifactName(_ version: String) -> String { version + ".index" }
 
-    /// Normalises every row to unit length (zero rows stay zero).
-    static func normalised(_ factors: DenseMatrix) -> [Float] {
+    /// Every row scaled to unit length (zero rows stay zero).
+    static func normalised(_ factors: DenseMatrix) -> DenseMatrix {
         var values = factors.values
         let k = factors.cols
         for row in 0..<factors.rows {
@@ -32,7 +35,7 @@ final class ItemIndexes: Sendable {
             let scale = 1 / norm.squareRoot()
             for d in 0..<k { values[row * k + d] *= scale }
         }
-        return values
+        return DenseMatrix(rows: factors.rows, cols: k, values: values)
     }
 
     /// The recommend index's vectors: item factors, then the item bias as one more column when present (the query
@@ -60,17 +63,16 @@ final class ItemIndexes: Sendable {
 
     /// Builds both indexes, flat or HNSW by catalogue size.
     static func build(model: FactorModel, configuration: IndexConfiguration, threads: Int) throws(IndexError) -> ItemIndexes {
-        let itemFactors = model.itemFactors
-        let kind = configuration.kind(forCount: itemFactors.rows)
-        let unit = normalised(itemFactors)
+        let kind = configuration.kind(forCount: model.itemCount)
         let vectors = recommendVectors(model)
+        let unit = normalised(model.itemFactors)
         let recommend = try vectors.values.withUnsafeBufferPointer { buffer throws(IndexError) in
             try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.cols, configuration: configuration, threads: threads)
         }
-        let similar = try unit.withUnsafeBufferPointer { buffer throws(IndexError) in
-            try VectorIndex.build(kind: kind, vectors: buffer, dimension: itemFactors.cols, configuration: configuration, threads: threads)
+        let similar = try unit.values.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: kind, vectors: buffer, dimension: unit.cols, configuration: configuration, threads: threads)
         }
-        return ItemIndexes(recommend: recommend, similar: similar, unitFactors: unit)
+        return ItemIndexes(recommend: recommend, similar: similar, recommendVectors: vectors, similarVectors: unit)
     }
 
     /// `RECINDEX`, then each index as a little-endian UInt64 length and FAISS's bytes.
@@ -86,12 +88,12 @@ final class ItemIndexes: Sendable {
 
     /// Reads indexes saved by `encode`, checking they match `model`.
     static func decode(_ bytes: [UInt8], model: FactorModel, efSearch: Int) throws(IndexError) -> ItemIndexes {
-        let itemFactors = model.itemFactors
-        let dimensions = [(model.itemBias.isEmpty ? model.factors : model.factors + 1) + 1, model.factors]
+        let vectors = recommendVectors(model)
+        let unit = normalised(model.itemFactors)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Array("RECINDEX".utf8) else { throw IndexError("not an index artifact") }
         var offset = 8
         var indexes: [VectorIndex] = []
-        for dimension in dimensions {
+        for dimension in [vectors.cols, unit.cols] {
             guard bytes.count - offset >= 8 else { throw IndexError("the index artifact is truncated") }
             var length: UInt64 = 0
             for shift in 0..<8 { length |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift)) }
@@ -102,7 +104,7 @@ final class ItemIndexes: Sendable {
             offset = end
         }
         guard offset == bytes.count else { throw IndexError("trailing bytes after the indexes") }
-        guard indexes.allSatisfy({ $0.count == itemFactors.rows }) else { throw IndexError("the indexes do not match the model's items") }
-        return ItemIndexes(recommend: indexes[0], similar: indexes[1], unitFactors: normalised(itemFactors))
+        guard indexes.allSatisfy({ $0.count == model.itemCount }) else { throw IndexError("the indexes do not match the model's items") }
+        return ItemIndexes(recommend: indexes[0], similar: indexes[1], recommendVectors: vectors, similarVectors: unit)
     }
 }

@@ -23,8 +23,6 @@ final class LoadedModel: Sendable {
     let itemIndex: [String: Int32]
     /// Item id of each model item index.
     let itemIDs: [String]
-    /// The vectors the recommend index holds (item factors, plus a bias column for BPR), for exact scans.
-    let vectors: DenseMatrix?
     /// Users with interactions after this id are folded in rather than served their stored factors.
     let snapshotInteractionID: Int64
 
@@ -45,7 +43,6 @@ final class LoadedModel: Sendable {
         itemIndex = items
         itemIDs = artifact.itemIDs
         snapshotInteractionID = artifact.snapshotInteractionID
-        vectors = factors.map(ItemIndexes.recommendVectors)
     }
 
     /// The vector the recommend index is queried with for a user factor (see `ItemIndexes.recommendVectors`).

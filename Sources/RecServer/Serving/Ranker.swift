@@ -17,7 +17,7 @@ struct Ranker: Sendable {
             return fill(RankedList(items: [], source: .fallback, modelVersion: nil), count: count, view: view, filter: filter, activity: activity)
         }
         var ranked: RankedList?
-        if let factors = model.factors, let indexes = model.indexes, let vectors = model.vectors, let foldIn = model.foldIn {
+        if let factors = model.factors, let indexes = model.indexes, let foldIn = model.foldIn {
             var factor: [Float]?
             var source = ServedSource.model
             let stored = model.userIndex[userID]
@@ -36,7 +36,7 @@ struct Ranker: Sendable {
             }
             if let factor {
                 let query = model.query(forUserFactor: factor)
-                let found = search(index: indexes.recommend, vectors: vectors, query: query, view: view, model: model, filter: filter, count: count)
+                let found = search(index: indexes.recommend, vectors: indexes.recommendVectors, query: query, view: view, model: model, filter: filter, count: count)
                 ranked = RankedList(items: found.map { (model.itemIDs[Int($0.index)], $0.score) }, source: source, modelVersion: model.version)
             }
         } else {
@@ -61,10 +61,9 @@ struct Ranker: Sendable {
             return fill(RankedList(items: [], source: .fallback, modelVersion: view.model?.version), count: count, view: view, filter: fallbackFilter, activity: activity)
         }
         var found: [(index: Int32, score: Float)] = []
-        if let factors = model.factors, let indexes = model.indexes {
-            let k = factors.factors
-            let unit = DenseMatrix(rows: factors.itemCount, cols: k, values: indexes.unitFactors)
-            let query = Array(indexes.unitFactors[Int(item) * k..<(Int(item) + 1) * k])
+        if let indexes = model.indexes {
+            let unit = indexes.similarVectors
+            let query = unit.row(Int(item))
             found = search(index: indexes.similar, vectors: unit, query: query, view: view, model: model, filter: filter, count: count)
         } else if let knn = model.model as? ItemSimilarityModel {
             var top = TopK(k: count)

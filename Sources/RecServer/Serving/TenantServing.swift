@@ -60,9 +60,4 @@ final class TenantServing: Sendable {
     func install(model: LoadedModel?) {
         update { ServingView(model: model, catalogue: $0.catalogue) }
     }
-
-    /// Filters with `catalogue` from now on (with the current model).
-    func install(catalogue: ItemCatalogue) {
-        update { ServingView(model: $0.model, catalogue: catalogue) }
-    }
 }

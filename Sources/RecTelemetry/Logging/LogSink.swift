@@ -19,11 +19,6 @@ public final class LogSink: Sendable {
     /// Keeps lines in memory so tests can read them.
     public static func memory() -> LogSink { LogSink(capturing: true) }
 
-    /// Writes one line (without its newline).
-    func write(_ line: String) {
-        write(bytes: Array(line.utf8))
-    }
-
     /// Writes one line given as UTF-8 bytes (without its newline): one system call, no copy into a String.
     func write(bytes line: [UInt8]) {
         if capturing {
