@@ -20,9 +20,12 @@ public final class ServingRegistry: Service, Sendable {
     private let rereadWindow: Int64
     private let preload: Bool
     private let logger: Logger
-    private let tenants = Mutex<[String: Task<TenantServing, any Error>]>([:])
-    /// Loaded tenants, for the request path's lookup without awaiting a task.
-    private let ready = Mutex<[String: TenantServing]>([:])
+    /// A tenant being loaded, or loaded (found by the request path without awaiting anything).
+    private enum Entry {
+        case loading(Task<TenantServing, any Error>)
+        case ready(TenantServing)
+    }
+    private let tenants = Mutex<[String: Entry]>([:])
     private let signal = WakeSignal()
     /// Rows read per interaction query.
     static let pageSize = 50_000
@@ -47,30 +50,47 @@ public final class ServingRegistry: Service, Sendable {
 
     /// A tenant's serving state, loading it on first use (concurrent first requests share one load).
     func tenant(_ tenantID: String) async throws -> TenantServing {
-        if let tenant = ready.withLock({ $0[tenantID] }) { return tenant }
-        let task = tenants.withLock { tenants in
-            if let task = tenants[tenantID] { return task }
-            let task = Task { try await self.load(tenantID: tenantID) }
-            tenants[tenantID] = task
-            return task
+        let entry: Entry = tenants.withLock { tenants in
+            if let entry = tenants[tenantID] { return entry }
+            let task = Task {
+                let tenant = try await self.load(tenantID: tenantID)
+                self.tenants.withLock { $0[tenantID] = .ready(tenant) }
+                return tenant
+            }
+            tenants[tenantID] = .loading(task)
+            return .loading(task)
         }
-        do {
-            let tenant = try await task.value
-            ready.withLock { $0[tenantID] = tenant }
+        switch entry {
+        case .ready(let tenant):
             return tenant
-        } catch {
-            // A failed load is retried by the next request.
-            tenants.withLock { tenants in if tenants[tenantID] == task { tenants[tenantID] = nil } }
-            throw error
+        case .loading(let task):
+            do {
+                return try await task.value
+            } catch {
+                // A failed load is retried by the next request.
+                tenants.withLock { tenants in
+                    if case .loading(let current) = tenants[tenantID], current == task { tenants[tenantID] = nil }
+                }
+                throw error
+            }
+        }
+    }
+
+    /// A tenant's state if it is loaded or loading (waiting for the load), else nil: changes to tenants nobody has
+    /// asked for yet need not be applied, since their first use reads everything.
+    private func existing(_ tenantID: String) async -> TenantServing? {
+        switch tenants.withLock({ $0[tenantID] }) {
+        case .ready(let tenant): tenant
+        case .loading(let task): try? await task.value
+        case nil: nil
         }
     }
 
     /// The tenants loaded so far.
-    private func loaded() async -> [TenantServing] {
-        let tasks = tenants.withLock { Array($0.values) }
-        var result: [TenantServing] = []
-        for task in tasks { if let tenant = try? await task.value { result.append(tenant) } }
-        return result
+    private func loaded() -> [TenantServing] {
+        tenants.withLock { tenants in
+            tenants.values.compactMap { if case .ready(let tenant) = $0 { tenant } else { nil } }
+        }
     }
 
     private func load(tenantID: String) async throws -> TenantServing {
@@ -147,7 +167,7 @@ public final class ServingRegistry: Service, Sendable {
     /// Makes `version` the one served for `tenantID` (if the tenant is loaded; otherwise its first use loads it).
     /// Returns once the swap is done, so a caller promoting through this replica reads its own write.
     func activate(tenantID: String, version: String) async throws {
-        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        guard let tenant = await existing(tenantID) else { return }
         guard tenant.view.model?.version != version else { return }
         let model = try await loadModel(tenantID: tenantID, version: version)
         let current = tenant.view.model?.version
@@ -160,13 +180,13 @@ public final class ServingRegistry: Service, Sendable {
 
     /// Applies catalogue changes at once (other replicas notice them by polling).
     func itemsChanged(tenantID: String, upserted: [Item], deleted: [String]) async {
-        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        guard let tenant = await existing(tenantID) else { return }
         tenant.applyLocal(upserted: upserted, deleted: deleted)
     }
 
     /// Reads a tenant's new interactions now, so the caller's next recommendation reflects them.
     func interactionsAdded(tenantID: String) async {
-        guard let task = tenants.withLock({ $0[tenantID] }), let tenant = try? await task.value else { return }
+        guard let tenant = await existing(tenantID) else { return }
         do {
             try await tail(tenantID: tenantID, activity: tenant.activity)
         } catch {
@@ -192,7 +212,7 @@ public final class ServingRegistry: Service, Sendable {
 
     /// One round: tail interactions, swap promoted versions, reload changed catalogues.
     func poll() async {
-        let tenants = await loaded()
+        let tenants = loaded()
         guard !tenants.isEmpty else { return }
         let versions = (try? await store.servingVersions()) ?? [:]
         for tenant in tenants {
