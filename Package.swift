@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Already built as swift-otel's OTLP/HTTP transport; used directly by the shutdown test (and later for webhooks).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The SLO spec is YAML (alerts/slos.yaml); Yams is libyaml plus a thin Swift layer (builds in well under a minute).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -87,6 +89,7 @@ let package = Package(
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,6 +121,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -159,6 +163,11 @@ let package = Package(
         .testTarget(
             name: "RecModelsTests",
             dependencies: ["RecModels", "RecMath", "RecCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecTelemetryTests",
+            dependencies: ["RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
