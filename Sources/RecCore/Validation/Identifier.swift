@@ -21,6 +21,16 @@ public enum Identifier {
         prefix + "_" + randomHex(bytes: bytes)
     }
 
+    /// `bytes` as lowercase hex (digests, signatures).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var out = ""
+        for byte in bytes {
+            out += hexDigits[Int(byte >> 4)]
+            out += hexDigits[Int(byte & 0x0f)]
+        }
+        return out
+    }
+
     /// `bytes` random bytes from the system's cryptographic generator, as lowercase hex.
     public static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()

@@ -26,6 +26,14 @@ public struct AppParts: Sendable {
     public let serving: ServingRegistry
     /// The served-list recorder.
     public let recommendationLog: RecommendationLog
+    /// The in-process SLO evaluator.
+    public let slo: SLOEvaluator
+    /// The model monitors.
+    let monitors: MonitorService
+    /// The alert manager.
+    let alerts: AlertManager
+    /// The webhook sender.
+    let deliveries: WebhookDeliveryService
 }
 
 /// Builds the application: store, migrations (before the server listens), routes, middleware and background services.
@@ -67,10 +75,27 @@ public func buildApplication(
         onPromotion: { tenantID, version in try? await serving.activate(tenantID: tenantID, version: version) }
     )
 
+    let slo = SLOEvaluator(spec: try SLOSpecLoader.load(path: configuration.sloSpecPath), registry: telemetry.registry)
+    let feed = MonitorFeed()
+    let monitors = MonitorService(
+        store: store, serving: serving, metrics: telemetry.monitors, feed: feed, readiness: readiness,
+        settings: configuration.monitors, logger: logger
+    )
+    let deliverySignal = WakeSignal()
+    let deliveries = WebhookDeliveryService(
+        store: store, metrics: telemetry.alerts, readiness: readiness, settings: configuration.deliveries, signal: deliverySignal, logger: logger
+    )
+    let externalURL = configuration.externalURL
+    let alerts = AlertManager(
+        store: store, slo: slo, monitors: monitors, metrics: telemetry.alerts, readiness: readiness, instanceID: instanceID,
+        interval: configuration.alertInterval, externalURL: externalURL, deliveries: deliverySignal, logger: logger
+    )
+    let webhookPolicy = WebhookURLPolicy(allowPrivate: configuration.deliveries.allowPrivate)
+
     let router = Router(context: AppRequestContext.self)
     if configuration.telemetryEnabled {
         router.add(middleware: TracingMiddleware<AppRequestContext>())
-        router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http))
+        router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http, slo: slo))
         router.add(middleware: AccessLogMiddleware())
     }
     router.add(middleware: ErrorMiddleware())
@@ -81,7 +106,10 @@ public func buildApplication(
 
     if let token = configuration.adminToken {
         let admin = router.group("admin/v1").add(middleware: OperatorMiddleware(token: token, metrics: telemetry.access))
-        AdminController(tenants: tenants).register(on: RouteRegistrar(group: admin, prefix: "/admin/v1", log: log))
+        let adminRoutes = RouteRegistrar(group: admin, prefix: "/admin/v1", log: log)
+        AdminController(tenants: tenants).register(on: adminRoutes)
+        WebhooksController(store: store, policy: webhookPolicy, deliveries: deliverySignal, externalURL: externalURL, operatorScope: true).register(on: adminRoutes)
+        MonitorsController(store: store, monitors: monitors, slo: slo, operatorScope: true).register(on: adminRoutes)
     }
 
     let api = router.group("api/v1")
@@ -91,10 +119,12 @@ public func buildApplication(
     let types = InteractionTypeCache(store: store)
     CatalogueController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
     InteractionsController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
-    RecommendationsController(serving: serving, log: recommendationLog, telemetry: telemetry).register(on: apiRoutes)
+    RecommendationsController(serving: serving, log: recommendationLog, telemetry: telemetry, slo: slo, feed: feed).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
     ModelsController(store: store, artifacts: artifacts, trainer: trainer, serving: serving).register(on: apiRoutes)
+    WebhooksController(store: store, policy: webhookPolicy, deliveries: deliverySignal, externalURL: externalURL, operatorScope: false).register(on: apiRoutes)
+    MonitorsController(store: store, monitors: monitors, slo: slo, operatorScope: false).register(on: apiRoutes)
 
     var app = Application(
         router: router,
@@ -102,12 +132,12 @@ public func buildApplication(
         logger: logger
     )
     if let service = opened.service { app.addServices(service) }
-    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger), serving, recommendationLog)
+    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger), serving, recommendationLog, monitors, alerts, deliveries)
     if configuration.trainerEnabled { app.addServices(trainer) }
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()
     }
-    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, recommendationLog: recommendationLog)
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, recommendationLog: recommendationLog, slo: slo, monitors: monitors, alerts: alerts, deliveries: deliveries)
     return (app, parts)
 }

@@ -41,6 +41,16 @@ public struct AppConfiguration: Sendable {
     public var servingPollInterval: Duration = .milliseconds(1_000)
     /// Whether serving loads every tenant that has a serving version at start (else each on its first request).
     public var servingPreload = true
+    /// The SLO spec file; nil uses the built-in copy of `alerts/slos.yaml`.
+    public var sloSpecPath: String?
+    /// How the model monitors run and when they alert.
+    public var monitors = MonitorSettings()
+    /// How often the alert manager evaluates SLO burn rates, monitor thresholds and training failures.
+    public var alertInterval: Duration = .seconds(15)
+    /// How webhook deliveries are sent and retried.
+    public var deliveries = DeliverySettings()
+    /// The service's own address, as alerts link to it (`externalURL`, `generatorURL`); empty when unknown.
+    public var externalURL = ""
 
     /// Where artifacts are stored.
     public enum ArtifactLocation: Sendable, Equatable {
@@ -113,10 +123,50 @@ public struct AppConfiguration: Sendable {
             guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_SERVING_PRELOAD must be on or off") }
             servingPreload = text == "on"
         }
+        if let path = environment["RECOMMENDER_SLO_SPEC"], !path.isEmpty { sloSpecPath = path }
+        if let text = environment["RECOMMENDER_MONITOR_INTERVAL_MS"] {
+            monitors.interval = .milliseconds(try Self.integer(text, "RECOMMENDER_MONITOR_INTERVAL_MS", in: 100...86_400_000))
+        }
+        if let text = environment["RECOMMENDER_ATTRIBUTION_MINUTES"] {
+            monitors.attributionMillis = Int64(try Self.integer(text, "RECOMMENDER_ATTRIBUTION_MINUTES", in: 0...10_080)) * 60_000
+        }
+        if let text = environment["RECOMMENDER_DRIFT_PSI"] {
+            guard let value = Double(text), value > 0, value.isFinite else { throw ConfigurationError("RECOMMENDER_DRIFT_PSI must be a positive number (default 0.2)") }
+            monitors.psiThreshold = value
+        }
+        if let text = environment["RECOMMENDER_DRIFT_JS"] {
+            guard let value = Double(text), value > 0, value <= 1 else { throw ConfigurationError("RECOMMENDER_DRIFT_JS must be a number above 0 and at most 1 (default 0.1)") }
+            monitors.jsThreshold = value
+        }
+        if let text = environment["RECOMMENDER_DRIFT_MIN_EVENTS"] {
+            monitors.minimumLiveEvents = try Self.integer(text, "RECOMMENDER_DRIFT_MIN_EVENTS", in: 1...1_000_000_000)
+        }
+        if let text = environment["RECOMMENDER_ALERT_INTERVAL_MS"] {
+            alertInterval = .milliseconds(try Self.integer(text, "RECOMMENDER_ALERT_INTERVAL_MS", in: 100...3_600_000))
+        }
+        if let text = environment["RECOMMENDER_WEBHOOK_ALLOW_PRIVATE"] {
+            guard ["0", "1"].contains(text) else { throw ConfigurationError("RECOMMENDER_WEBHOOK_ALLOW_PRIVATE must be 0 or 1") }
+            deliveries.allowPrivate = text == "1"
+        }
+        if let text = environment["RECOMMENDER_WEBHOOK_RETRY_BASE_MS"] {
+            deliveries.baseDelay = .milliseconds(try Self.integer(text, "RECOMMENDER_WEBHOOK_RETRY_BASE_MS", in: 10...3_600_000))
+        }
+        if let text = environment["RECOMMENDER_WEBHOOK_MAX_ATTEMPTS"] {
+            deliveries.maxAttempts = try Self.integer(text, "RECOMMENDER_WEBHOOK_MAX_ATTEMPTS", in: 1...100)
+        }
+        if let text = environment["RECOMMENDER_EXTERNAL_URL"] { externalURL = text }
         if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
             guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }
             sqliteSynchronousFull = text.uppercased() == "FULL"
         }
+    }
+
+    /// An integer setting within `range`, or an error naming the variable.
+    static func integer(_ text: String, _ variable: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError("\(variable) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 
     /// Parses `PER_SECOND[:BURST]`, or `off`.

@@ -12,6 +12,8 @@ struct RecommendationsController {
     let serving: ServingRegistry
     let log: RecommendationLog
     let telemetry: Telemetry
+    let slo: SLOEvaluator?
+    let feed: MonitorFeed
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "recommendations", use: recommend)
@@ -33,6 +35,9 @@ struct RecommendationsController {
             span.attributes["rec.source"] = list.source.rawValue
             return list
         }
+        feed.recommendation(tenantID: caller.tenantID, known: view.model?.userIndex[query.userID] != nil, topScore: list.items.first.map { Double($0.score) })
+        slo?.recordServed(tenant: caller.tenantID, personalised: list.source != .fallback)
+        if let top = list.items.first { telemetry.monitors.servedScore(kind: "recommendations", Double(top.score)) }
         return respond(list, kind: "recommendations", tenantID: caller.tenantID, userID: query.userID, itemID: nil)
     }
 
@@ -67,6 +72,8 @@ struct RecommendationsController {
             span.attributes["rec.source"] = list.source.rawValue
             return list
         }
+        feed.similar(tenantID: caller.tenantID, known: view.model?.itemIndex[itemID] != nil)
+        if let top = list.items.first { telemetry.monitors.servedScore(kind: "similar", Double(top.score)) }
         return respond(list, kind: "similar", tenantID: caller.tenantID, userID: nil, itemID: itemID)
     }
 

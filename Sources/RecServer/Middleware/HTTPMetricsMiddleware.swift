@@ -1,10 +1,12 @@
 import Hummingbird
 import RecTelemetry
 
-/// Records `http_server_request_duration_seconds` by route template, method and status, and the in-flight gauge.
+/// Records `http_server_request_duration_seconds` by route template, method and status, the in-flight gauge, and
+/// each request's outcome as an SLO event.
 struct HTTPMetricsMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let metrics: HTTPMetrics
+    let slo: SLOEvaluator?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -25,6 +27,8 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     private func record(context: Context, method: String, status: Int, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let nanos = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
-        metrics.record(route: context.endpointPath ?? "NotFound", method: method, status: status, nanoseconds: nanos)
+        let route = context.endpointPath ?? "NotFound"
+        metrics.record(route: route, method: method, status: status, nanoseconds: nanos)
+        slo?.recordRequest(route: route, method: method, status: status, seconds: Double(nanos) / 1e9, tenant: context.caller?.tenantID)
     }
 }

@@ -86,8 +86,8 @@ public final class ServingRegistry: Service, Sendable {
         }
     }
 
-    /// The tenants loaded so far.
-    private func loaded() -> [TenantServing] {
+    /// The tenants loaded so far (what the model monitors watch on this replica).
+    func loaded() -> [TenantServing] {
         tenants.withLock { tenants in
             tenants.values.compactMap { if case .ready(let tenant) = $0 { tenant } else { nil } }
         }

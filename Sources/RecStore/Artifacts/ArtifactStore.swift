@@ -29,9 +29,6 @@ extension ArtifactStore {
 public enum ArtifactChecksum {
     /// The checksum of `bytes`.
     public static func of(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Identifier.hex(SHA256.hash(data: bytes))
     }
 }

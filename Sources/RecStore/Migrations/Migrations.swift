@@ -109,5 +109,31 @@ enum Migrations {
             """,
             "CREATE INDEX recommendations_tenant_created ON recommendations (tenant_id, created_at)",
         ]),
+        Migration(version: 4, name: "alerts_webhooks_outbox", statements: [
+            // tenant_id NULL: an operator's webhook (receives every alert).
+            """
+            CREATE TABLE webhooks (
+                id TEXT PRIMARY KEY, tenant_id TEXT, url TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX webhooks_tenant ON webhooks (tenant_id)",
+            // One row per alert identity (fingerprint of its labels); status moves firing <-> resolved, and only the
+            // statement that moves it enqueues notifications, so a transition is announced once even with replicas.
+            """
+            CREATE TABLE alerts (
+                fingerprint TEXT PRIMARY KEY, tenant_id TEXT, name TEXT NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT NULL,
+                status TEXT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT, updated_at BIGINT NOT NULL
+            )
+            """,
+            // The outbox: (webhook, event) is unique, so one transition can never be queued twice for a receiver.
+            """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, tenant_id TEXT, event TEXT NOT NULL, payload TEXT NOT NULL,
+                status TEXT NOT NULL, attempts BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+                created_at BIGINT NOT NULL, delivered_at BIGINT, UNIQUE (webhook_id, event)
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
+        ]),
     ]
 }

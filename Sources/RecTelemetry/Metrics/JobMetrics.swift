@@ -25,6 +25,10 @@ public final class JobMetrics: Sendable {
         depth = MetricCache { kind in
             registry.makeGauge(name: "rec_job_queue_depth", labels: [("kind", kind)], help: "Jobs queued and not yet started.")
         }
+        // Zero from the start, so increase() over a window sees the first failure.
+        for kind in ["train", "import"] {
+            for status in ["succeeded", "failed", "cancelled"] { _ = finished(Key(kind: kind, status: status)) }
+        }
     }
 
     /// Records a job that finished with `status` after `duration`.

@@ -22,6 +22,10 @@ public final class Telemetry: Sendable {
     public let training: TrainingMetrics
     /// Index searches, filters, fallbacks, fold-in and the version served.
     public let serving: ServingMetrics
+    /// Alerts firing and webhook deliveries.
+    public let alerts: AlertMetrics
+    /// Model monitors: drift, online and offline quality, model age.
+    public let monitors: MonitorMetrics
 
     /// Creates the layer over `registry` (a fresh one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -34,6 +38,8 @@ public final class Telemetry: Sendable {
         self.process = ProcessMetrics()
         self.training = TrainingMetrics(registry: registry)
         self.serving = ServingMetrics(registry: registry)
+        self.alerts = AlertMetrics(registry: registry)
+        self.monitors = MonitorMetrics(registry: registry)
     }
 
     /// The full exposition: every registered family plus the process metrics.

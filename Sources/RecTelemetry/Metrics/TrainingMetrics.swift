@@ -42,6 +42,8 @@ public final class TrainingMetrics: Sendable {
         expirations = MetricCache { kind in
             registry.makeCounter(name: "rec_job_lease_expirations_total", labels: [("kind", kind)], help: "Jobs taken over after their lease expired.")
         }
+        // Zero from the start, so rate() and alert rules see the series before the first expiry.
+        for kind in ["train", "import"] { _ = expirations(kind) }
     }
 
     /// Records a successful training's duration.

@@ -33,6 +33,12 @@ struct TestApp {
         // The PostgreSQL database is shared by every test: load tenants on first use, not every tenant at start.
         configuration.servingPreload = false
         configuration.servingPollInterval = .milliseconds(250)
+        // Every app on the shared PostgreSQL database sends any test's webhook deliveries: all must agree that the
+        // loopback receivers are allowed and retry quickly.
+        configuration.deliveries.allowPrivate = true
+        configuration.deliveries.baseDelay = .milliseconds(100)
+        configuration.deliveries.pollInterval = .milliseconds(100)
+        configuration.alertInterval = .milliseconds(500)
         configure(&configuration)
         let logger = LoggerFactory.make(label: "test", level: .info, sink: sink, extraProvider: TestTracing.metadataProvider)
         let (app, parts) = try await buildApplication(configuration: configuration, telemetry: telemetry, logger: logger)

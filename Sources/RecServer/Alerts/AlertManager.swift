@@ -1,0 +1,151 @@
+import Logging
+import RecCore
+import RecStore
+import RecTelemetry
+import ServiceLifecycle
+
+/// Decides which alerts fire and announces every change: SLO burn-rate alerts from the in-process evaluator, the model
+/// monitors' conditions (drift, stale models) and failed trainings. A transition is stored and its webhook deliveries
+/// queued in one transaction, by whichever replica makes it first (see `RecordStore.transitionAlert`); the delivery
+/// service sends them.
+final class AlertManager: Service, Sendable {
+    private let store: RecordStore
+    private let slo: SLOEvaluator?
+    private let monitors: MonitorService
+    private let metrics: AlertMetrics
+    private let readiness: Readiness
+    private let instanceID: String
+    private let interval: Duration
+    private let externalURL: String
+    private let deliveries: WakeSignal
+    private let wakeUp = WakeSignal()
+    private let logger: Logger
+
+    /// Alert names this manager raises and may therefore resolve.
+    static let monitorAlerts: Set<String> = ["ModelInputDrift", "ModelStale", "TrainingFailed"]
+
+    init(store: RecordStore, slo: SLOEvaluator?, monitors: MonitorService, metrics: AlertMetrics, readiness: Readiness, instanceID: String,
+         interval: Duration, externalURL: String, deliveries: WakeSignal, logger: Logger) {
+        self.store = store
+        self.slo = slo
+        self.monitors = monitors
+        self.metrics = metrics
+        self.readiness = readiness
+        self.instanceID = instanceID
+        self.interval = interval
+        self.externalURL = externalURL
+        self.deliveries = deliveries
+        self.logger = logger
+    }
+
+    /// Asks for an evaluation before the next interval (a training just failed).
+    func wake() {
+        wakeUp.wake()
+    }
+
+    /// Evaluates every interval until shutdown.
+    func run() async throws {
+        while !readiness.migrated {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let milliseconds = Int(interval.components.seconds * 1_000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.evaluate()
+                await self.wakeUp.wait(milliseconds: milliseconds)
+            }
+        }
+    }
+
+    /// One evaluation: the conditions now, against the alerts stored as firing.
+    func evaluate() async {
+        do {
+            var conditions = monitors.conditions()
+            conditions += sloConditions()
+            conditions += try await trainingConditions()
+            let firing = try await store.firingAlerts(tenantID: nil)
+            let now = WallClock.nowMillis()
+            let externalURL = externalURL
+            let payload: @Sendable (Webhook, AlertRecord) -> String = { webhook, alert in AlertPayload.json(webhook: webhook, alert: alert, externalURL: externalURL) }
+            var changed = false
+            let firingPrints = Set(firing.map(\.fingerprint))
+            for condition in conditions where !firingPrints.contains(condition.fingerprint) {
+                let record = AlertRecord(
+                    fingerprint: condition.fingerprint, tenantID: condition.tenantID, name: condition.name, labels: condition.labels,
+                    annotations: condition.annotations, status: "firing", startsAt: now, endsAt: nil
+                )
+                if try await store.transitionAlert(record, now: now, payload: payload) {
+                    changed = true
+                    metrics.transition("firing")
+                    logger.notice("alert firing", metadata: ["alert": "\(condition.name)", "fingerprint": "\(condition.fingerprint)", "tenant": "\(condition.tenantID ?? "")"])
+                }
+            }
+            let wanted = Set(conditions.map(\.fingerprint))
+            let managed = Self.monitorAlerts.union(slo?.spec.objectives.map(\.alerting.name) ?? [])
+            for alert in firing where !wanted.contains(alert.fingerprint) && managed.contains(alert.name) {
+                // SLO alerts are this replica's own view of its traffic: another replica's are left to it.
+                if let owner = alert.labels["instance"], owner != instanceID { continue }
+                let resolved = AlertRecord(
+                    fingerprint: alert.fingerprint, tenantID: alert.tenantID, name: alert.name, labels: alert.labels,
+                    annotations: alert.annotations, status: "resolved", startsAt: alert.startsAt, endsAt: now
+                )
+                if try await store.transitionAlert(resolved, now: now, payload: payload) {
+                    changed = true
+                    metrics.transition("resolved")
+                    logger.notice("alert resolved", metadata: ["alert": "\(alert.name)", "fingerprint": "\(alert.fingerprint)", "tenant": "\(alert.tenantID ?? "")"])
+                }
+            }
+            if changed { deliveries.wake() }
+            let current = try await store.firingAlerts(tenantID: nil)
+            var counts: [String: (name: String, severity: String, count: Int)] = [:]
+            for alert in current {
+                let severity = alert.labels["severity"] ?? "none"
+                counts["\(alert.name)|\(severity)", default: (alert.name, severity, 0)].count += 1
+            }
+            let known = Self.monitorAlerts.map { ($0, "warning") } + (slo?.spec.objectives.flatMap { objective in
+                [(objective.alerting.name, objective.alerting.pageLabels["severity"] ?? "page"), (objective.alerting.name, objective.alerting.ticketLabels["severity"] ?? "ticket")]
+            } ?? [])
+            metrics.setFiring(Array(counts.values), known: known)
+        } catch {
+            logger.warning("alert evaluation failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The SLO evaluator's page and ticket alerts (freshness samples first, from the monitors).
+    private func sloConditions() -> [AlertCondition] {
+        guard let slo else { return [] }
+        slo.recordFreshness(monitors.freshness())
+        var conditions: [AlertCondition] = []
+        for status in slo.evaluate() {
+            guard let objective = slo.spec.objectives.first(where: { $0.name == status.slo }) else { continue }
+            for (fires, severityLabels) in [(status.page, objective.alerting.pageLabels), (status.ticket, objective.alerting.ticketLabels)] where fires {
+                var labels = slo.spec.labels.merging(objective.alerting.labels) { _, new in new }.merging(severityLabels) { _, new in new }
+                labels["slo"] = objective.name
+                labels["service"] = slo.spec.service
+                labels["instance"] = instanceID
+                var annotations = objective.alerting.annotations
+                let burn = status.burnRates.map { "\($0.key.rawValue) \((($0.value * 10).rounded() / 10))x" }.sorted().joined(separator: ", ")
+                annotations["description"] = "The \(objective.name) SLO (\(status.objective * 100)%) is burning its error budget: \(burn); \(((status.errorBudgetRemaining * 1000).rounded() / 10))% of the 30-day budget left."
+                if annotations["summary"] == nil { annotations["summary"] = "\(objective.name) is burning its error budget too fast" }
+                conditions.append(AlertCondition(
+                    name: objective.alerting.name, severity: labels["severity"] ?? "page", tenantID: status.tenant, labels: labels, annotations: annotations
+                ))
+            }
+        }
+        return conditions
+    }
+
+    /// A tenant whose latest training failed has a `TrainingFailed` alert until a later training succeeds.
+    private func trainingConditions() async throws -> [AlertCondition] {
+        try await store.latestTrainingOutcomes().filter(\.failed).map { outcome in
+            AlertCondition(
+                name: "TrainingFailed", severity: "warning", tenantID: outcome.tenantID, labels: ["model": outcome.model],
+                annotations: [
+                    "summary": "The latest training of a \(outcome.model) model failed.",
+                    "description": "Job \(outcome.jobID) failed: \(outcome.message ?? "no message"). The previous serving version stays in place.",
+                    "runbook_url": "docs/runbook.md#trainingfailed",
+                ]
+            )
+        }
+    }
+}
