@@ -44,4 +44,18 @@ echo "PostgreSQL for tests: ${RECOMMENDER_TEST_DATABASE_URL:-none (skipped)}" \
 # Swift Testing runs the tests in parallel by itself; keep swift test's exit code (the EXIT trap does not change it).
 status=0
 swift test "$@" || status=$?
+
+# The artefacts (dashboards, rules, collector, deploy manifests) proven against the real service, Prometheus and
+# Alertmanager (docs/artefacts.md). Only for a full run (no swift test arguments); skipped locally without the tools.
+if [ $# = 0 ]; then
+  if command -v promtool >/dev/null && { command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null; } \
+     && [ -n "${RECOMMENDER_TEST_DATABASE_URL:-}" ]; then
+    RECOMMENDER_BIN="$(swift build --show-bin-path)/recommender" ./scripts/check-artefacts.sh || status=$?
+  elif [ -n "${CI:-}" ]; then
+    echo "error: the artefacts check needs prometheus, prometheus-alertmanager and PostgreSQL (see .ci/run)" >&2
+    status=1
+  else
+    echo "note: prometheus, prometheus-alertmanager or PostgreSQL missing: the artefacts check was skipped" >&2
+  fi
+fi
 exit "$status"
