@@ -8,8 +8,8 @@ import Testing
 /// online quality counts a served list's follow-up interactions.
 @Suite("Model monitors")
 struct MonitorTests {
-    /// A seeded stream: `count` events over 200 items and `users` users; `drifted` turns popularity upside down, brings
-    /// new users and makes every event a purchase.
+    /// A seeded stream: `count` events over 200 items and `users` users; `drifted` turns popularity upside down, has a
+    /// tenth of the users do everything, and makes every event a purchase.
     static func events(count: Int, users: Int, seed: UInt64, drifted: Bool) -> [JSONValue] {
         var state = seed
         func next() -> Double {
@@ -19,9 +19,9 @@ struct MonitorTests {
         return (0..<count).map { _ in
             let skew = next() * next()
             let item = drifted ? 199 - Int(skew * 200) : Int(skew * 200)
-            let user = Int(next() * Double(users))
+            let user = drifted ? Int(next() * Double(users / 10)) : Int(next() * Double(users))
             let type = drifted ? "purchase" : (next() < 0.8 ? "view" : "click")
-            return ["user_id": .string(drifted ? "new\(user)" : "u\(user)"), "item_id": .string("i\(item)"), "interaction_type": .string(type)]
+            return ["user_id": .string("u\(user)"), "item_id": .string("i\(item)"), "interaction_type": .string(type)]
         }
     }
 
@@ -56,7 +56,13 @@ struct MonitorTests {
             configuration.alertInterval = .milliseconds(200)
         }
         try await app.run { client, parts in
-            let steady = try await Self.tenant(client, live: Self.events(count: 1_500, users: 300, seed: 99, drifted: false))
+            // The steady stream also brings users the snapshot never saw (growth, not drift).
+            let newcomers = Self.events(count: 150, users: 50, seed: 5, drifted: false).map { event -> JSONValue in
+                guard case .object(var fields) = event, let user = fields["user_id"]?.stringValue else { return event }
+                fields["user_id"] = .string("new-" + user)
+                return .object(fields)
+            }
+            let steady = try await Self.tenant(client, live: Self.events(count: 1_500, users: 300, seed: 99, drifted: false) + newcomers)
             let shifted = try await Self.tenant(client, live: Self.events(count: 1_500, users: 300, seed: 99, drifted: true))
 
             // Serve the steady tenant's user a list, then let them take its first item, citing the list.
@@ -84,7 +90,7 @@ struct MonitorTests {
 
             let calm = try await monitors(steady.key) { reply in
                 let online = reply.json["monitors"]?.objectValue?["online"]?.arrayValue ?? []
-                return reply.json["monitors"]?.objectValue?["drift"]?.objectValue?["live_events"] == 1_501 && !online.isEmpty
+                return reply.json["monitors"]?.objectValue?["drift"]?.objectValue?["live_events"] == 1_651 && !online.isEmpty
             }
             let calmFeatures = try #require(calm.json["monitors"]?.objectValue?["drift"]?.objectValue?["features"]?.objectValue)
             for feature in ["item_popularity", "user_activity", "event_type"] {
@@ -96,6 +102,8 @@ struct MonitorTests {
                 #expect(psi < bound && js < 0.05, "\(feature): PSI \(psi), JS \(js)")
             }
             #expect(!alertNames(calm).contains("ModelInputDrift"))
+            let newUsers = try #require(calm.json["monitors"]?.objectValue?["drift"]?.objectValue?["new_users_share"]?.numberValue)
+            #expect(abs(newUsers - 150.0 / 1_651) < 1e-9)
             // The served list was followed by a click on its first item: a hit at rank 1.
             let online = try #require(calm.json["monitors"]?.objectValue?["online"]?.arrayValue?.first?.objectValue)
             #expect(online["lists"] == 1 && online["hit_rate"] == 1 && online["ndcg_at_10"] == 1, "\(online)")

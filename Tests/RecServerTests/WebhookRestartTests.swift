@@ -53,7 +53,9 @@ struct WebhookRestartTests {
                 try await Task.sleep(for: .milliseconds(100))
                 let metrics = try await client.execute(HTTPClientRequest(url: first.baseURL + "/metrics"), timeout: .seconds(5))
                 let text = String(buffer: try await metrics.body.collect(upTo: 1 << 22))
-                retried = text.contains("rec_webhook_deliveries_total{outcome=\"retried\"}")
+                // The counter exists from the start at 0: wait for a failed attempt to count.
+                let line = text.split(separator: "\n").first { $0.hasPrefix("rec_webhook_deliveries_total{outcome=\"retried\"}") }
+                retried = (line?.split(separator: " ").last).flatMap { Double($0) }.map { $0 >= 1 } ?? false
             }
             #expect(retried, "the delivery was attempted and failed before the kill")
             let (_, finished) = try await Self.call(client, first, .GET, "/api/v1/jobs/\(jobID)", key: key)

@@ -18,11 +18,12 @@ final class AlertManager: Service, Sendable {
     private let interval: Duration
     private let externalURL: String
     private let deliveries: WakeSignal
-    private let wakeUp = WakeSignal()
     private let logger: Logger
 
     /// Alert names this manager raises and may therefore resolve.
     static let monitorAlerts: Set<String> = ["ModelInputDrift", "ModelStale", "TrainingFailed"]
+    /// Alerts only a monitor cycle that evaluated their tenant can clear.
+    static let tenantMonitorAlerts: Set<String> = ["ModelInputDrift", "ModelStale"]
 
     init(store: RecordStore, slo: SLOEvaluator?, monitors: MonitorService, metrics: AlertMetrics, readiness: Readiness, instanceID: String,
          interval: Duration, externalURL: String, deliveries: WakeSignal, logger: Logger) {
@@ -38,21 +39,15 @@ final class AlertManager: Service, Sendable {
         self.logger = logger
     }
 
-    /// Asks for an evaluation before the next interval (a training just failed).
-    func wake() {
-        wakeUp.wake()
-    }
-
     /// Evaluates every interval until shutdown.
     func run() async throws {
         while !readiness.migrated {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let milliseconds = Int(interval.components.seconds * 1_000 + interval.components.attoseconds / 1_000_000_000_000_000)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.evaluate()
-                await self.wakeUp.wait(milliseconds: milliseconds)
+                try? await Task.sleep(for: self.interval)
             }
         }
     }
@@ -85,6 +80,9 @@ final class AlertManager: Service, Sendable {
             for alert in firing where !wanted.contains(alert.fingerprint) && managed.contains(alert.name) {
                 // SLO alerts are this replica's own view of its traffic: another replica's are left to it.
                 if let owner = alert.labels["instance"], owner != instanceID { continue }
+                // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
+                // not when the tenant's cycle failed, not for tenants this replica does not serve).
+                if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }
                 let resolved = AlertRecord(
                     fingerprint: alert.fingerprint, tenantID: alert.tenantID, name: alert.name, labels: alert.labels,
                     annotations: alert.annotations, status: "resolved", startsAt: alert.startsAt, endsAt: now
@@ -135,11 +133,12 @@ final class AlertManager: Service, Sendable {
         return conditions
     }
 
-    /// A tenant whose latest training failed has a `TrainingFailed` alert until a later training succeeds.
+    /// A tenant whose latest training (of the last 30 days) failed has a `TrainingFailed` alert until a later one succeeds.
     private func trainingConditions() async throws -> [AlertCondition] {
-        try await store.latestTrainingOutcomes().filter(\.failed).map { outcome in
+        try await store.latestTrainingOutcomes(since: WallClock.nowMillis() - 30 * 86_400_000).filter(\.failed).map { outcome in
             AlertCondition(
-                name: "TrainingFailed", severity: "warning", tenantID: outcome.tenantID, labels: ["model": outcome.model],
+                // One alert per failed job: a second failure in a row is announced too (and the first one resolves).
+                name: "TrainingFailed", severity: "warning", tenantID: outcome.tenantID, labels: ["model": outcome.model, "job_id": outcome.jobID],
                 annotations: [
                     "summary": "The latest training of a \(outcome.model) model failed.",
                     "description": "Job \(outcome.jobID) failed: \(outcome.message ?? "no message"). The previous serving version stays in place.",

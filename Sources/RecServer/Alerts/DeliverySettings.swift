@@ -4,8 +4,8 @@ public struct DeliverySettings: Sendable, Equatable {
     public var baseDelay: Duration = .seconds(5)
     /// The longest wait between attempts.
     public var maxDelay: Duration = .seconds(3_600)
-    /// Attempts before a delivery is abandoned (the default spans about a day).
-    public var maxAttempts = 16
+    /// Attempts before a delivery is abandoned: with the default delays, 30 attempts span 11 to 21 hours (jitter).
+    public var maxAttempts = 30
     /// How long a receiver may take to answer.
     public var timeout: Duration = .seconds(10)
     /// How often the outbox is checked when nothing wakes the sender.

@@ -5,6 +5,7 @@ import RecCore
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
+import Synchronization
 import Tracing
 
 /// Sends the outbox: claims due deliveries, POSTs each signed body, and records the outcome, retrying with
@@ -18,6 +19,10 @@ final class WebhookDeliveryService: Service, Sendable {
     private let policy: WebhookURLPolicy
     /// Woken when deliveries are queued.
     let signal: WakeSignal
+    /// When finished deliveries and resolved alerts were last pruned.
+    private let lastPrune = Mutex(ContinuousClock.now - .seconds(7_200))
+    /// How long delivered and abandoned deliveries and resolved alerts are kept (7 days).
+    static let retentionMillis: Int64 = 7 * 86_400_000
     private let logger: Logger
 
     init(store: RecordStore, metrics: AlertMetrics, readiness: Readiness, settings: DeliverySettings, signal: WakeSignal, logger: Logger) {
@@ -69,7 +74,12 @@ final class WebhookDeliveryService: Service, Sendable {
                     group.addTask { await self.send(delivery, client: client) }
                 }
             }
-            metrics.outboxDepth.set(Double(try await store.deliveryCounts().pending))
+            metrics.outboxDepth.set(Double(try await store.pendingDeliveryCount()))
+            let now = ContinuousClock.now
+            if now - lastPrune.withLock({ $0 }) > .seconds(3_600) {
+                lastPrune.withLock { $0 = now }
+                try await store.pruneAlertHistory(before: WallClock.nowMillis() - Self.retentionMillis)
+            }
             return due.count
         } catch {
             logger.warning("webhook outbox read failed", metadata: ["error": "\(error)"])
@@ -80,11 +90,14 @@ final class WebhookDeliveryService: Service, Sendable {
 
     private func send(_ delivery: PendingDelivery, client: HTTPClient) async {
         let start = ContinuousClock.now
+        let problem = await policy.problem(with: delivery.url)
         let failure: String? = await withSpan("webhook.deliver", ofKind: .client) { span in
             span.attributes["rec.webhook_id"] = delivery.webhookID
             span.attributes["rec.delivery_id"] = delivery.id
             span.attributes["rec.attempt"] = delivery.attempts + 1
-            if let problem = policy.problem(with: delivery.url) { return "refused: url \(problem)" }
+            // A private address is final; a name that does not resolve now may later.
+            if case .forbidden(let text) = problem { return "refused: url \(text)" }
+            if let problem { return "url \(problem.message)" }
             let body = Array(delivery.payload.utf8)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST

@@ -7,19 +7,43 @@ struct WebhookURLPolicy: Sendable {
     /// Whether private and loopback destinations are allowed.
     let allowPrivate: Bool
 
-    /// Why `text` cannot be a webhook URL, or nil when it can. Resolves the host (checked again before each delivery).
-    func problem(with text: String) -> String? {
-        guard text.utf8.count <= 2_048 else { return "must be at most 2048 bytes" }
+    /// Why a URL cannot be used now.
+    enum Problem: Error, Equatable {
+        /// Not an acceptable URL at all.
+        case invalid(String)
+        /// The host does not resolve (perhaps only for now).
+        case unresolvable(String)
+        /// It resolves to an address webhooks may not reach.
+        case forbidden(String)
+
+        /// What is wrong, for people.
+        var message: String {
+            switch self {
+            case .invalid(let text), .unresolvable(let text), .forbidden(let text): text
+            }
+        }
+    }
+
+    /// Why `text` cannot be a webhook URL, or nil when it can. Resolves the host (checked again before each delivery)
+    /// on a Dispatch thread: `getaddrinfo` blocks, and must not hold one of the concurrency pool's few threads.
+    func problem(with text: String) async -> Problem? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.check(text)) }
+        }
+    }
+
+    private func check(_ text: String) -> Problem? {
+        guard text.utf8.count <= 2_048 else { return .invalid("must be at most 2048 bytes") }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https" else { return "must be an http or https URL" }
-        guard let host = components.host, !host.isEmpty else { return "must name a host" }
-        guard components.user == nil, components.password == nil else { return "must not carry credentials" }
+              scheme == "http" || scheme == "https" else { return .invalid("must be an http or https URL") }
+        guard let host = components.host, !host.isEmpty else { return .invalid("must name a host") }
+        guard components.user == nil, components.password == nil else { return .invalid("must not carry credentials") }
         if allowPrivate { return nil }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses = Self.resolve(bare)
-        guard !addresses.isEmpty else { return "host \(host) does not resolve" }
+        guard !addresses.isEmpty else { return .unresolvable("host \(host) does not resolve") }
         if let address = addresses.first(where: Self.isPrivate) {
-            return "points at a private or loopback address (\(address.text)); set RECOMMENDER_WEBHOOK_ALLOW_PRIVATE=1 to allow"
+            return .forbidden("points at a private or loopback address (\(address.text)); set RECOMMENDER_WEBHOOK_ALLOW_PRIVATE=1 to allow")
         }
         return nil
     }
@@ -60,11 +84,14 @@ struct WebhookURLPolicy: Sendable {
         let b = address.bytes
         if b.count == 4 {
             return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && (16...31).contains(b[1]))
-                || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && (64...127).contains(b[1])) || b[0] >= 224
+                || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && (64...127).contains(b[1])) || (b[0] == 198 && (18...19).contains(b[1]))
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0) || b[0] >= 224
         }
         guard b.count == 16 else { return true }
         if b.allSatisfy({ $0 == 0 }) || (b[0..<15].allSatisfy { $0 == 0 } && b[15] == 1) { return true }  // :: and ::1
         if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return isPrivate(Address(bytes: Array(b[12..<16]))) }  // ::ffff:a.b.c.d
+        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4..<12].allSatisfy({ $0 == 0 }) { return isPrivate(Address(bytes: Array(b[12..<16]))) }  // 64:ff9b::/96 (NAT64)
+        if b[0] == 0x20 && b[1] == 0x02 { return isPrivate(Address(bytes: Array(b[2..<6]))) }  // 2002::/16 (6to4)
         return (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) || b[0] == 0xFF  // fc00::/7, fe80::/10, ff00::/8
     }
 }

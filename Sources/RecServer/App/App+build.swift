@@ -75,11 +75,18 @@ public func buildApplication(
         onPromotion: { tenantID, version in try? await serving.activate(tenantID: tenantID, version: version) }
     )
 
-    let slo = SLOEvaluator(spec: try SLOSpecLoader.load(path: configuration.sloSpecPath), registry: telemetry.registry)
+    let spec = try SLOSpecLoader.load(path: configuration.sloSpecPath)
+    let slo = SLOEvaluator(spec: spec, registry: telemetry.registry)
     let feed = MonitorFeed()
+    var monitorSettings = configuration.monitors
+    // Stale-model alerts and the rec_serving_model_fresh gauge (which the generated freshness rule reads) use the
+    // spec's grace, like the in-process freshness SLO.
+    for objective in spec.objectives {
+        if case .freshness(let grace) = objective.indicator { monitorSettings.freshnessGraceSeconds = grace }
+    }
     let monitors = MonitorService(
         store: store, serving: serving, metrics: telemetry.monitors, feed: feed, readiness: readiness,
-        settings: configuration.monitors, logger: logger
+        settings: monitorSettings, logger: logger
     )
     let deliverySignal = WakeSignal()
     let deliveries = WebhookDeliveryService(

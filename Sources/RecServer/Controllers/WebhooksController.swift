@@ -44,7 +44,7 @@ struct WebhooksController {
         if url == nil, reader.errors.isEmpty { reader.fail("url", "is required") }
         if let first = reader.errors.first { throw RecError.invalidField(first.field, first.message) }
         guard let url else { throw RecError.invalidField("url", "is required") }
-        if let problem = policy.problem(with: url) { throw RecError.invalidField("url", problem) }
+        if let problem = await policy.problem(with: url) { throw RecError.invalidField("url", problem.message) }
         guard try await store.webhooks(tenantID: tenantID).count < 20 else {
             throw RecError.conflict("at most 20 webhooks; delete one first")
         }

@@ -40,6 +40,10 @@ struct MonitorReport: Encodable, Sendable {
         let baseline_events: Int
         let live_events: Int
         let min_events: Int
+        /// Share of live events on items the snapshot never saw.
+        let new_items_share: Double
+        /// Share of live events by users the snapshot never saw.
+        let new_users_share: Double
         let thresholds: [String: Double]
         let features: [String: Feature]
     }

@@ -27,6 +27,10 @@ actor MonitorService: Service {
         var reports: [String: MonitorReport] = [:]
         var conditions: [AlertCondition] = []
         var freshness: [(tenant: String, ageSeconds: Double, allowedSeconds: Double)] = []
+        /// Tenants the last cycle evaluated successfully: only their monitor alerts may be resolved.
+        var evaluated: Set<String> = []
+        /// Whether a cycle has finished since the start (before it, no monitor alert may be resolved).
+        var cycled = false
     }
 
     /// One tenant's running state.
@@ -41,8 +45,8 @@ actor MonitorService: Service {
         var lastID: Int64 = 0
         /// Each user's recent interactions (item, event time), for attribution.
         var recent: [String: [(item: String, at: Int64)]] = [:]
-        /// Items interacted with under each `recommendation_id`.
-        var attributed: [String: Set<String>] = [:]
+        /// Items interacted with under each `recommendation_id`, and when the latest of them happened.
+        var attributed: [String: (items: Set<String>, at: Int64)] = [:]
         var listsEvaluatedUntil: Int64
         var quality: [String: RollingQuality] = [:]
     }
@@ -86,6 +90,12 @@ actor MonitorService: Service {
         latest.withLock { $0.conditions }
     }
 
+    /// Whether the last cycle evaluated `tenantID`, so the absence of its conditions means they no longer hold (rather
+    /// than: not looked at yet, failed this time, or served by another replica).
+    nonisolated func judged(tenantID: String) -> Bool {
+        latest.withLock { $0.cycled && $0.evaluated.contains(tenantID) }
+    }
+
     /// Freshness of every scheduled tenant's serving model, for the freshness SLO.
     nonisolated func freshness() -> [(tenant: String, ageSeconds: Double, allowedSeconds: Double)] {
         latest.withLock { $0.freshness }
@@ -97,12 +107,14 @@ actor MonitorService: Service {
         let served = serving.loaded().filter { $0.view.model != nil }.sorted { $0.tenantID < $1.tenantID }
         let requests = feed.take()
         var next = Latest()
+        next.cycled = true
         for tenant in served {
             let tenantID = tenant.tenantID
             do {
                 let (report, conditions, freshness) = try await evaluate(tenant: tenant, now: now, requests: requests[tenantID] ?? MonitorFeed.Counts())
                 next.reports[tenantID] = report
                 next.conditions += conditions
+                next.evaluated.insert(tenantID)
                 if let freshness { next.freshness.append(freshness) }
             } catch {
                 logger.warning("monitor cycle failed for a tenant", metadata: ["tenant": "\(tenantID)", "error": "\(error)"])
@@ -160,7 +172,13 @@ actor MonitorService: Service {
         // Online quality per version served over the last hour and day.
         var online: [MonitorReport.Online] = []
         let end = now - settings.attributionMillis
-        for (version, quality) in state.quality.sorted(by: { $0.key < $1.key }) where !quality.isEmpty(before: end) {
+        // Versions that served nothing for a day are dropped, with their series.
+        for (version, quality) in state.quality where quality.isEmpty(before: end) {
+            state.quality[version] = nil
+            metrics.removeOnline(tenant: tenantID, version: version)
+        }
+        tenants[tenantID] = state
+        for (version, quality) in state.quality.sorted(by: { $0.key < $1.key }) {
             for (window, minutes) in [("1h", 60), ("1d", 1_440)] {
                 let summary = quality.summary(minutes: minutes, endingAt: end)
                 metrics.setOnline(tenant: tenantID, version: version, window: window, ndcg: summary.ndcg, hitRate: summary.hitRate, lists: summary.lists)
@@ -168,15 +186,18 @@ actor MonitorService: Service {
             }
         }
 
-        // Drift since the training snapshot.
+        // Drift since the training snapshot. Items and users the snapshot never saw are left out of the popularity and
+        // activity comparisons (growth is not drift; their shares are reported, and the unknown-request ratio
+        // tracks them); the comparisons are over the snapshot's deciles.
         var features: [String: MonitorReport.Feature] = [:]
         let types = Set(state.baseline.typeCounts.keys).union(state.liveTypes.keys).sorted()
+        let known = DriftBaseline.bins
         let distributions: [(String, [Double], [Double])] = [
-            ("item_popularity", state.baseline.itemCounts, state.liveItems),
-            ("user_activity", state.baseline.userCounts, state.liveUsers),
+            ("item_popularity", Array(state.baseline.itemCounts[..<known]), Array(state.liveItems[..<known])),
+            ("user_activity", Array(state.baseline.userCounts[..<known]), Array(state.liveUsers[..<known])),
             ("event_type", types.map { state.baseline.typeCounts[$0] ?? 0 }, types.map { state.liveTypes[$0] ?? 0 }),
         ]
-        for (feature, baseline, live) in distributions where state.liveEvents > 0 {
+        for (feature, baseline, live) in distributions where live.reduce(0, +) > 0 {
             let psi = DriftStatistics.psi(baseline: baseline, live: live)
             let js = DriftStatistics.jensenShannon(baseline: baseline, live: live)
             metrics.setDrift(tenant: tenantID, feature: feature, psi: psi, js: js)
@@ -195,6 +216,8 @@ actor MonitorService: Service {
         }
         let drift = MonitorReport.Drift(
             baseline_events: state.baseline.events, live_events: state.liveEvents, min_events: settings.minimumLiveEvents,
+            new_items_share: state.liveEvents > 0 ? state.liveItems[known] / Double(state.liveEvents) : 0,
+            new_users_share: state.liveEvents > 0 ? state.liveUsers[known] / Double(state.liveEvents) : 0,
             thresholds: ["psi": settings.psiThreshold, "js_divergence": settings.jsThreshold], features: features
         )
 
@@ -259,17 +282,23 @@ actor MonitorService: Service {
                     state.liveEvents += 1
                 }
                 if row.timestamp >= horizon { state.recent[row.userID, default: []].append((row.itemID, row.timestamp)) }
-                if let id = row.recommendationID { state.attributed[id, default: []].insert(row.itemID) }
+                if let id = row.recommendationID {
+                    var entry = state.attributed[id] ?? ([], row.timestamp)
+                    entry.items.insert(row.itemID)
+                    entry.at = max(entry.at, row.timestamp)
+                    state.attributed[id] = entry
+                }
             }
             state.lastID = last.id
             if page.count < 10_000 { break }
         }
-        // Forget what no open list can use.
-        if state.recent.count > 0, Int.random(in: 0..<20) == 0 {
+        // Forget what no open list can use (every 20th cycle on average: the pass walks everything).
+        if Int.random(in: 0..<20) == 0 {
             state.recent = state.recent.compactMapValues { events in
                 let kept = events.filter { $0.at >= horizon }
                 return kept.isEmpty ? nil : kept
             }
+            state.attributed = state.attributed.filter { $0.value.at >= horizon }
         }
     }
 
@@ -280,7 +309,7 @@ actor MonitorService: Service {
         while state.listsEvaluatedUntil < until, evaluated < 50_000 {
             let lists = try await store.monitoredLists(tenantID: tenantID, after: state.listsEvaluatedUntil, until: until, limit: 5_000)
             for list in lists {
-                var relevant = state.attributed[list.id] ?? []
+                var relevant = state.attributed[list.id]?.items ?? []
                 for event in state.recent[list.userID] ?? [] where event.at > list.createdAt && event.at <= list.createdAt + settings.attributionMillis {
                     relevant.insert(event.item)
                 }

@@ -132,7 +132,11 @@ extension RecordStore {
                     SELECT d.id, d.webhook_id, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d
                     JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = \(id)
                     """)
-                guard let full = joined.first else { continue }
+                guard let full = joined.first else {
+                    // Its webhook was deleted meanwhile (a race with the delete): nothing to send it to.
+                    try await database.execute("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'webhook deleted' WHERE id = \(id)")
+                    continue
+                }
                 claimed.append(PendingDelivery(
                     id: id, webhookID: try full.requiredString("webhook_id"), url: try full.requiredString("url"),
                     secret: try full.requiredString("secret"), payload: try full.requiredString("payload"), attempts: Int(full.int("attempts") ?? 0)
@@ -169,6 +173,21 @@ extension RecordStore {
         }
     }
 
+    /// Deliveries waiting to be sent or retried (read through the `(status, next_attempt_at)` index).
+    public func pendingDeliveryCount() async throws -> Int {
+        try await measure("count_pending_deliveries") {
+            Int(try await database.query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").first?.int("n") ?? 0)
+        }
+    }
+
+    /// Deletes delivered and abandoned deliveries, and resolved alerts, that ended before `before`.
+    public func pruneAlertHistory(before: Int64) async throws {
+        try await measure("prune_alert_history") {
+            try await database.execute("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < \(before)")
+            try await database.execute("DELETE FROM alerts WHERE status = 'resolved' AND ends_at < \(before)")
+        }
+    }
+
     /// The outbox by status, all webhooks.
     public func deliveryCounts() async throws -> DeliveryCounts {
         try await measure("count_deliveries") {
@@ -198,13 +217,14 @@ extension RecordStore {
 }
 
 extension RecordStore {
-    /// Every tenant's most recent training that succeeded or failed (cancelled ones say nothing about health).
-    public func latestTrainingOutcomes() async throws -> [TrainingOutcome] {
+    /// Every tenant's most recent training that succeeded or failed since `since` (cancelled ones say nothing about
+    /// health).
+    public func latestTrainingOutcomes(since: Int64) async throws -> [TrainingOutcome] {
         try await measure("latest_training_outcomes") {
             var latest: [String: TrainingOutcome] = [:]
             let rows = try await database.query("""
                 SELECT id, tenant_id, status, params, message, finished_at FROM jobs
-                WHERE kind = 'train' AND status IN ('succeeded', 'failed') AND finished_at IS NOT NULL ORDER BY finished_at, id
+                WHERE kind = 'train' AND status IN ('succeeded', 'failed') AND finished_at >= \(since) ORDER BY finished_at, id
                 """)
             for row in rows {
                 let params = (try? JSONParser.parse(Array((row.string("params") ?? "{}").utf8)))?.objectValue

@@ -9,6 +9,11 @@ final class MetricCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.make = make
     }
 
+    /// Forgets `key`'s metric, returning it (to unregister) if it existed.
+    func remove(_ key: Key) -> Value? {
+        storage.withLock { $0.removeValue(forKey: key) }
+    }
+
     func callAsFunction(_ key: Key) -> Value {
         storage.withLock { map in
             if let value = map[key] { return value }

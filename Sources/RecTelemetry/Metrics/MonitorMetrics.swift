@@ -74,6 +74,17 @@ public final class MonitorMetrics: Sendable {
         online(OnlineKey(name: "rec_online_lists_evaluated", tenant: tenant, version: version, window: window)).set(Double(lists))
     }
 
+    /// Removes a version's online series (it served nothing for a day).
+    public func removeOnline(tenant: String, version: String) {
+        for name in ["rec_online_ndcg", "rec_online_hit_rate", "rec_online_lists_evaluated"] {
+            for window in ["1h", "1d"] {
+                if let gauge = online.remove(OnlineKey(name: name, tenant: tenant, version: version, window: window)) {
+                    registry.unregisterGauge(gauge)
+                }
+            }
+        }
+    }
+
     /// Sets one feature's drift statistics.
     public func setDrift(tenant: String, feature: String, psi value: Double, js divergence: Double) {
         psi(TenantKey(tenant: tenant, a: feature, b: "")).set(value)
