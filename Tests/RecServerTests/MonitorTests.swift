@@ -77,7 +77,7 @@ struct MonitorTests {
             func alertNames(_ reply: Reply) -> [String] {
                 reply.json["alerts"]?.arrayValue?.compactMap { $0.objectValue?["labels"]?.objectValue?["alertname"]?.stringValue } ?? []
             }
-            let drifting = try await monitors(shifted.key) { alertNames($0).contains("ModelInputDrift") }
+            let drifting = try await monitors(shifted.key) { alertNames($0).filter { $0 == "ModelInputDrift" }.count == 3 }
             let drift = try #require(drifting.json["monitors"]?.objectValue?["drift"]?.objectValue)
             #expect(drift["live_events"] == 1_500)
             let features = try #require(drift["features"]?.objectValue)

@@ -51,7 +51,7 @@ struct WebhookTests {
             // A training with nothing to train on fails, and the tenant hears about it.
             let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials"])
             #expect(job["status"] == "failed")
-            let all = await receiver.waitFor { $0.contains { $0.labels["alertname"] == "TrainingFailed" } }
+            let all = await receiver.waitFor(timeout: .seconds(60)) { $0.contains { $0.labels["alertname"] == "TrainingFailed" } }
             let failed = try #require(all.first { $0.labels["alertname"] == "TrainingFailed" })
             #expect(failed.labels["tenant"] == tenant.id && failed.labels["model"] == "ials" && failed.labels["severity"] == "warning")
             #expect((failed.alert["annotations"] as? [String: String])?["description"]?.contains("no interactions") == true)
@@ -62,7 +62,7 @@ struct WebhookTests {
             try await TrainingTests.ingest(client, key: tenant.key, users: 30)
             let good = try await TrainingTests.train(client, key: tenant.key, ["model": "popularity"])
             #expect(good["status"] == "succeeded")
-            let after = await receiver.waitFor { $0.contains { $0.labels["alertname"] == "TrainingFailed" && $0.json["status"] as? String == "resolved" } }
+            let after = await receiver.waitFor(timeout: .seconds(60)) { $0.contains { $0.labels["alertname"] == "TrainingFailed" && $0.json["status"] as? String == "resolved" } }
             let resolved = try #require(after.first { $0.labels["alertname"] == "TrainingFailed" && $0.json["status"] as? String == "resolved" })
             #expect(resolved.alert["fingerprint"] as? String == failed.alert["fingerprint"] as? String)
             #expect(after.filter { $0.labels["alertname"] == "TrainingFailed" }.count == 2, "one firing and one resolved notification, no repeats")

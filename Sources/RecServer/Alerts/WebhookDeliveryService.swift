@@ -56,10 +56,12 @@ final class WebhookDeliveryService: Service, Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         let poll = Int(settings.pollInterval.components.seconds * 1_000 + settings.pollInterval.components.attoseconds / 1_000_000_000_000_000)
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let sent = await self.sendDue(client: client)
-                if sent == 0 { await self.signal.wait(milliseconds: poll) }
+        // On graceful shutdown, stop claiming but let the batch in flight finish (each send is bounded by the timeout):
+        // cancelling it would leave its deliveries leased, and late, until the lease ran out.
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let sent = await sendDue(client: client)
+            if sent == 0 {
+                await signal.wait(milliseconds: poll, stopWhen: { Task.isShuttingDownGracefully })
             }
         }
     }

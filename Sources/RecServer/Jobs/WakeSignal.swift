@@ -12,10 +12,11 @@ final class WakeSignal: Sendable {
         pending.store(true, ordering: .relaxed)
     }
 
-    /// Returns when woken (consuming the wake-up), after `milliseconds`, or when the task is cancelled.
-    func wait(milliseconds: Int = 1000) async {
+    /// Returns when woken (consuming the wake-up), after `milliseconds`, when the task is cancelled, or when `stopWhen`
+    /// holds (checked every 50 ms).
+    func wait(milliseconds: Int = 1000, stopWhen: () -> Bool = { false }) async {
         var waited = 0
-        while !pending.exchange(false, ordering: .relaxed), waited < milliseconds, !Task.isCancelled {
+        while !pending.exchange(false, ordering: .relaxed), waited < milliseconds, !Task.isCancelled, !stopWhen() {
             try? await Task.sleep(for: .milliseconds(50))
             waited += 50
         }
