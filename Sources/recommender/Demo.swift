@@ -112,6 +112,13 @@ struct Demo: AsyncParsableCommand {
                  -d '{"interactions": [{"user_id": "me", "item_id": "\(summary.sampleItem)", "interaction_type": "view"}, {"user_id": "me", "item_id": "item-1", "interaction_type": "purchase"}]}'
             curl -s -X POST \(base)/api/v1/recommendations -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"user_id": "me"}'
 
+        The tenant's model monitors (offline and online quality, drift, model age), SLO overrides and firing alerts, and
+        a webhook for its alerts (signed, Alertmanager's format; a private address needs RECOMMENDER_WEBHOOK_ALLOW_PRIVATE=1):
+
+            curl -s \(base)/api/v1/monitors -H "Authorization: Bearer $KEY"
+            curl -s -X POST \(base)/api/v1/webhooks -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
+                 -d '{"url": "https://hooks.example.com/recommender"}'
+
         Metrics: \(base)/metrics   API docs: \(base)/docs   Stop with Ctrl-C.
         """
     }
