@@ -58,8 +58,11 @@ final class AlertManager: Service, Sendable {
             var conditions = monitors.conditions()
             conditions += sloConditions()
             conditions += try await trainingConditions()
-            let firing = try await store.firingAlerts(tenantID: nil)
             let now = WallClock.nowMillis()
+            try await store.heartbeat(instanceID: instanceID, now: now)
+            let firing = try await store.firingAlerts(tenantID: nil)
+            let heartbeats = try await store.heartbeats()
+            let silence = max(Int64(120_000), 5 * Int64(interval.components.seconds * 1_000 + interval.components.attoseconds / 1_000_000_000_000_000))
             let externalURL = externalURL
             let payload: @Sendable (Webhook, AlertRecord) -> String = { webhook, alert in AlertPayload.json(webhook: webhook, alert: alert, externalURL: externalURL) }
             var changed = false
@@ -78,8 +81,9 @@ final class AlertManager: Service, Sendable {
             let wanted = Set(conditions.map(\.fingerprint))
             let managed = Self.monitorAlerts.union(slo?.spec.objectives.map(\.alerting.name) ?? [])
             for alert in firing where !wanted.contains(alert.fingerprint) && managed.contains(alert.name) {
-                // SLO alerts are this replica's own view of its traffic: another replica's are left to it.
-                if let owner = alert.labels["instance"], owner != instanceID { continue }
+                // SLO alerts are each replica's own view of its traffic: another replica's are left to it while it is
+                // alive, and resolved by anyone once it has been silent for five intervals (at least two minutes).
+                if let owner = alert.labels["instance"], owner != instanceID, now - (heartbeats[owner] ?? 0) < silence { continue }
                 // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
                 // not when the tenant's cycle failed, not for tenants this replica does not serve).
                 if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }

@@ -135,5 +135,9 @@ enum Migrations {
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
         ]),
+        Migration(version: 5, name: "instance_heartbeats", statements: [
+            // Each replica's alert manager says it is alive; another replica resolves the SLO alerts of one gone quiet.
+            "CREATE TABLE instance_heartbeats (instance_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+        ]),
     ]
 }

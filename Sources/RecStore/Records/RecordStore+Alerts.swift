@@ -173,6 +173,27 @@ extension RecordStore {
         }
     }
 
+    /// Records that `instanceID` is alive at `now`.
+    public func heartbeat(instanceID: String, now: Int64) async throws {
+        try await measure("heartbeat") {
+            try await database.execute("""
+                INSERT INTO instance_heartbeats (instance_id, seen_at) VALUES (\(instanceID), \(now))
+                ON CONFLICT (instance_id) DO UPDATE SET seen_at = excluded.seen_at
+                """)
+        }
+    }
+
+    /// When each instance was last seen (Unix milliseconds).
+    public func heartbeats() async throws -> [String: Int64] {
+        try await measure("list_heartbeats") {
+            var seen: [String: Int64] = [:]
+            for row in try await database.query("SELECT instance_id, seen_at FROM instance_heartbeats") {
+                seen[try row.requiredString("instance_id")] = row.int("seen_at") ?? 0
+            }
+            return seen
+        }
+    }
+
     /// Deliveries waiting to be sent or retried (read through the `(status, next_attempt_at)` index).
     public func pendingDeliveryCount() async throws -> Int {
         try await measure("count_pending_deliveries") {
