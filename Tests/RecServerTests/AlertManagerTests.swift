@@ -27,11 +27,13 @@ struct AlertManagerTests {
             let now = WallClock.nowMillis()
             let gone = Self.sloAlert(instance: "gone-\(UUID().uuidString)", now: now - 3_600_000)
             let alive = Self.sloAlert(instance: "alive-\(UUID().uuidString)", now: now)
+            // The gone replica last beat ten minutes ago; the live one beats before raising its alert (as a replica
+            // does, in the same evaluation) and keeps beating.
+            try await parts.store.heartbeat(instanceID: gone.labels["instance"]!, now: now - 600_000)
+            try await parts.store.heartbeat(instanceID: alive.labels["instance"]!, now: now)
             for alert in [gone, alive] {
                 #expect(try await parts.store.transitionAlert(alert, now: now, payload: { _, _ in "{}" }))
             }
-            // The gone replica last beat ten minutes ago; the live one keeps beating.
-            try await parts.store.heartbeat(instanceID: gone.labels["instance"]!, now: now - 600_000)
             let deadline = ContinuousClock.now + .seconds(20)
             var firing: Set<String> = []
             repeat {
