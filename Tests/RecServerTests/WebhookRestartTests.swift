@@ -66,7 +66,8 @@ struct WebhookRestartTests {
 
             try await receiver.start()
             try await second.start(client: client)
-            let delivered = await receiver.waitFor { $0.contains { $0.labels["alertname"] == "TrainingFailed" } }
+            // Up to the claim lease (30 s, if the kill landed mid-attempt) plus the backoff reached before the kill.
+            let delivered = await receiver.waitFor(timeout: .seconds(90)) { $0.contains { $0.labels["alertname"] == "TrainingFailed" } }
             #expect(delivered.count == 1, "\(delivered.map(\.labels))")
             // Retries and alert evaluations keep running: still exactly one notification a while later.
             try await Task.sleep(for: .seconds(2))
