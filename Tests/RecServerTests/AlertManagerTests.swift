@@ -15,10 +15,7 @@ struct AlertManagerTests {
             labels: ["slo": "recommendations-availability", "service": "recommender", "instance": instance],
             annotations: ["summary": "test"]
         )
-        return AlertRecord(
-            fingerprint: condition.fingerprint, tenantID: nil, name: condition.name, labels: condition.labels,
-            annotations: condition.annotations, status: "firing", startsAt: now, endsAt: nil
-        )
+        return condition.firing(since: now)
     }
 
     @Test("a silent replica's SLO alerts are resolved by another; a live replica's are left alone", arguments: TestStore.all)
@@ -44,11 +41,7 @@ struct AlertManagerTests {
             #expect(!firing.contains(gone.fingerprint), "the silent replica's alert was resolved")
             #expect(firing.contains(alive.fingerprint), "the live replica's alert is its own to resolve")
             // Clean up the shared database: the live replica's alert would otherwise outlive the test.
-            let ended = AlertRecord(
-                fingerprint: alive.fingerprint, tenantID: nil, name: alive.name, labels: alive.labels, annotations: alive.annotations,
-                status: "resolved", startsAt: alive.startsAt, endsAt: WallClock.nowMillis()
-            )
-            _ = try await parts.store.transitionAlert(ended, now: WallClock.nowMillis(), payload: { _, _ in "{}" })
+            _ = try await parts.store.transitionAlert(alive.resolved(at: WallClock.nowMillis()), now: WallClock.nowMillis(), payload: { _, _ in "{}" })
         }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import RecCore
+import RecStore
 
 /// An alert some check wants firing now: its labels identify it (the fingerprint), its annotations explain it.
 struct AlertCondition: Sendable, Equatable {
@@ -17,6 +18,14 @@ struct AlertCondition: Sendable, Equatable {
     var fingerprint: String {
         let text = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         return Identifier.hex(SHA256.hash(data: Array(text.utf8)).prefix(8))
+    }
+
+    /// The stored alert firing since `startsAt`.
+    func firing(since startsAt: Int64) -> AlertRecord {
+        AlertRecord(
+            fingerprint: fingerprint, tenantID: tenantID, name: name, labels: labels, annotations: annotations,
+            status: "firing", startsAt: startsAt, endsAt: nil
+        )
     }
 
     /// Creates a condition; `alertname`, `severity` and (when set) `tenant` are added to `labels`.

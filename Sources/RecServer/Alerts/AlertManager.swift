@@ -1,5 +1,6 @@
 import Logging
 import RecCore
+import RecModels
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
@@ -19,6 +20,12 @@ final class AlertManager: Service, Sendable {
     private let externalURL: String
     private let deliveries: WakeSignal
     private let logger: Logger
+    /// Names this manager raises, and so may resolve: the monitors' and the spec's burn-rate alerts.
+    private let managed: Set<String>
+    /// Every (name, severity) it can raise, so `rec_alerts_firing` shows them at 0 while quiet.
+    private let known: [(name: String, severity: String)]
+    /// How long a replica may be silent before its SLO alerts are anyone's to resolve: five intervals, at least 2 min.
+    private let silenceMillis: Int64
 
     /// Alert names this manager raises and may therefore resolve.
     static let monitorAlerts: Set<String> = ["ModelInputDrift", "ModelStale", "TrainingFailed"]
@@ -37,6 +44,12 @@ final class AlertManager: Service, Sendable {
         self.externalURL = externalURL
         self.deliveries = deliveries
         self.logger = logger
+        let objectives = slo?.spec.objectives ?? []
+        managed = Self.monitorAlerts.union(objectives.map(\.alerting.name))
+        known = Self.monitorAlerts.map { ($0, "warning") } + objectives.flatMap { objective in
+            [(objective.alerting.name, objective.alerting.pageLabels["severity"] ?? "page"), (objective.alerting.name, objective.alerting.ticketLabels["severity"] ?? "ticket")]
+        }
+        silenceMillis = max(120_000, Int64(interval.seconds * 5_000))
     }
 
     /// Evaluates every interval until shutdown.
@@ -62,51 +75,38 @@ final class AlertManager: Service, Sendable {
             try await store.heartbeat(instanceID: instanceID, now: now)
             let firing = try await store.firingAlerts(tenantID: nil)
             let heartbeats = try await store.heartbeats()
-            let silence = max(Int64(120_000), 5 * Int64(interval.components.seconds * 1_000 + interval.components.attoseconds / 1_000_000_000_000_000))
             let externalURL = externalURL
             let payload: @Sendable (Webhook, AlertRecord) -> String = { webhook, alert in AlertPayload.json(webhook: webhook, alert: alert, externalURL: externalURL) }
             var changed = false
             let firingPrints = Set(firing.map(\.fingerprint))
             for condition in conditions where !firingPrints.contains(condition.fingerprint) {
-                let record = AlertRecord(
-                    fingerprint: condition.fingerprint, tenantID: condition.tenantID, name: condition.name, labels: condition.labels,
-                    annotations: condition.annotations, status: "firing", startsAt: now, endsAt: nil
-                )
-                if try await store.transitionAlert(record, now: now, payload: payload) {
+                if try await store.transitionAlert(condition.firing(since: now), now: now, payload: payload) {
                     changed = true
                     metrics.transition("firing")
                     logger.notice("alert firing", metadata: ["alert": "\(condition.name)", "fingerprint": "\(condition.fingerprint)", "tenant": "\(condition.tenantID ?? "")"])
                 }
             }
             let wanted = Set(conditions.map(\.fingerprint))
-            let managed = Self.monitorAlerts.union(slo?.spec.objectives.map(\.alerting.name) ?? [])
             for alert in firing where !wanted.contains(alert.fingerprint) && managed.contains(alert.name) {
                 // SLO alerts are each replica's own view of its traffic: another replica's are left to it while it is
                 // alive, and resolved by anyone once it has been silent for five intervals (at least two minutes).
-                if let owner = alert.labels["instance"], owner != instanceID, now - (heartbeats[owner] ?? 0) < silence { continue }
+                if let owner = alert.labels["instance"], owner != instanceID, now - (heartbeats[owner] ?? 0) < silenceMillis { continue }
                 // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
                 // not when the tenant's cycle failed, not for tenants this replica does not serve).
                 if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }
-                let resolved = AlertRecord(
-                    fingerprint: alert.fingerprint, tenantID: alert.tenantID, name: alert.name, labels: alert.labels,
-                    annotations: alert.annotations, status: "resolved", startsAt: alert.startsAt, endsAt: now
-                )
-                if try await store.transitionAlert(resolved, now: now, payload: payload) {
+                if try await store.transitionAlert(alert.resolved(at: now), now: now, payload: payload) {
                     changed = true
                     metrics.transition("resolved")
                     logger.notice("alert resolved", metadata: ["alert": "\(alert.name)", "fingerprint": "\(alert.fingerprint)", "tenant": "\(alert.tenantID ?? "")"])
                 }
             }
             if changed { deliveries.wake() }
-            let current = try await store.firingAlerts(tenantID: nil)
+            let current = changed ? try await store.firingAlerts(tenantID: nil) : firing
             var counts: [String: (name: String, severity: String, count: Int)] = [:]
             for alert in current {
                 let severity = alert.labels["severity"] ?? "none"
                 counts["\(alert.name)|\(severity)", default: (alert.name, severity, 0)].count += 1
             }
-            let known = Self.monitorAlerts.map { ($0, "warning") } + (slo?.spec.objectives.flatMap { objective in
-                [(objective.alerting.name, objective.alerting.pageLabels["severity"] ?? "page"), (objective.alerting.name, objective.alerting.ticketLabels["severity"] ?? "ticket")]
-            } ?? [])
             metrics.setFiring(Array(counts.values), known: known)
         } catch {
             logger.warning("alert evaluation failed", metadata: ["error": "\(error)"])

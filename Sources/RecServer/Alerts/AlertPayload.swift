@@ -1,4 +1,5 @@
 import Foundation
+import RecCore
 import RecStore
 
 /// The body of a webhook delivery, in Alertmanager's webhook format (`version: "4"`), so receivers written for
@@ -35,23 +36,14 @@ enum AlertPayload {
             externalURL: externalURL,
             alerts: [Alert(
                 status: alert.status, labels: alert.labels, annotations: alert.annotations,
-                startsAt: timestamp(alert.startsAt),
+                startsAt: Timestamp.formatRFC3339(alert.startsAt),
                 // Alertmanager's zero time while firing.
-                endsAt: alert.status == "resolved" ? timestamp(alert.endsAt ?? alert.startsAt) : "0001-01-01T00:00:00Z",
+                endsAt: alert.status == "resolved" ? Timestamp.formatRFC3339(alert.endsAt ?? alert.startsAt) : "0001-01-01T00:00:00Z",
                 generatorURL: externalURL, fingerprint: alert.fingerprint
             )]
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(body)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-
-    /// RFC 3339 with milliseconds, UTC.
-    static func timestamp(_ millis: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

@@ -1,3 +1,5 @@
+import RecModels
+
 /// How webhook deliveries are retried.
 public struct DeliverySettings: Sendable, Equatable {
     /// The first retry's delay; each further retry doubles it (with jitter), up to `maxDelay`.
@@ -18,9 +20,7 @@ public struct DeliverySettings: Sendable, Equatable {
 
     /// The wait before attempt `attempts + 1`: `baseDelay · 2^attempts`, capped, times a random factor in [0.5, 1].
     func delay(afterAttempts attempts: Int) -> Duration {
-        let base = Double(baseDelay.components.seconds) + Double(baseDelay.components.attoseconds) / 1e18
-        let cap = Double(maxDelay.components.seconds)
-        let seconds = min(cap, base * Double(1 << min(attempts, 30))) * Double.random(in: 0.5...1)
+        let seconds = min(maxDelay.seconds, baseDelay.seconds * Double(1 << min(attempts, 30))) * Double.random(in: 0.5...1)
         return .milliseconds(Int64(seconds * 1_000))
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import Hummingbird
 import RecCore
+import RecModels
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
@@ -55,13 +56,12 @@ final class WebhookDeliveryService: Service, Sendable {
         while !readiness.migrated {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let poll = Int(settings.pollInterval.components.seconds * 1_000 + settings.pollInterval.components.attoseconds / 1_000_000_000_000_000)
         // On graceful shutdown, stop claiming but let the batch in flight finish (each send is bounded by the timeout):
         // cancelling it would leave its deliveries leased, and late, until the lease ran out.
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let sent = await sendDue(client: client)
             if sent == 0 {
-                await signal.wait(milliseconds: poll, stopWhen: { Task.isShuttingDownGracefully })
+                await signal.wait(for: settings.pollInterval, stopWhen: { Task.isShuttingDownGracefully })
             }
         }
     }
@@ -133,7 +133,7 @@ final class WebhookDeliveryService: Service, Sendable {
                 logger.warning("webhook delivery abandoned", metadata: ["delivery": "\(delivery.id)", "webhook": "\(delivery.webhookID)", "error": "\(failure)"])
             } else {
                 let wait = settings.delay(afterAttempts: delivery.attempts)
-                let next = now + Int64(wait.components.seconds) * 1_000 + Int64(wait.components.attoseconds / 1_000_000_000_000_000)
+                let next = now + Int64(wait.seconds * 1_000)
                 try await store.failDelivery(id: delivery.id, error: failure, nextAttemptAt: next)
                 metrics.delivery("retried")
                 logger.info("webhook delivery failed; will retry", metadata: ["delivery": "\(delivery.id)", "webhook": "\(delivery.webhookID)", "attempt": "\(delivery.attempts + 1)", "error": "\(failure)"])

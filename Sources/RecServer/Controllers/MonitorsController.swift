@@ -49,7 +49,7 @@ struct MonitorsController {
             fingerprint = alert.fingerprint
             labels = alert.labels
             annotations = alert.annotations
-            starts_at = AlertPayload.timestamp(alert.startsAt)
+            starts_at = Timestamp.formatRFC3339(alert.startsAt)
         }
     }
 

@@ -32,7 +32,7 @@ struct WebhooksController {
         init(_ webhook: Webhook) {
             webhook_id = webhook.id
             url = webhook.url
-            created_at = AlertPayload.timestamp(webhook.createdAt)
+            created_at = Timestamp.formatRFC3339(webhook.createdAt)
         }
     }
 
@@ -59,7 +59,7 @@ struct WebhooksController {
             let secret: String
             let created_at: String
         }
-        return try JSONResponse.make(.created, Created(webhook_id: webhook.id, url: url, secret: webhook.secret, created_at: AlertPayload.timestamp(webhook.createdAt)))
+        return try JSONResponse.make(.created, Created(webhook_id: webhook.id, url: url, secret: webhook.secret, created_at: Timestamp.formatRFC3339(webhook.createdAt)))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,10 +83,7 @@ struct WebhooksController {
             name: "WebhookTest", severity: "none", tenantID: tenantID, labels: ["webhook_id": webhook.id],
             annotations: ["summary": "A test alert, sent on request.", "description": "Sent by POST /webhooks/\(webhook.id)/test; no action is needed."]
         )
-        let alert = AlertRecord(
-            fingerprint: condition.fingerprint, tenantID: tenantID, name: condition.name, labels: condition.labels,
-            annotations: condition.annotations, status: "firing", startsAt: now, endsAt: nil
-        )
+        let alert = condition.firing(since: now)
         let id = try await store.enqueueDelivery(
             webhook: webhook, event: "test:\(Identifier.randomHex(bytes: 8))",
             payload: AlertPayload.json(webhook: webhook, alert: alert, externalURL: externalURL), now: now

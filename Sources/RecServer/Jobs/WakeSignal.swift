@@ -12,13 +12,13 @@ final class WakeSignal: Sendable {
         pending.store(true, ordering: .relaxed)
     }
 
-    /// Returns when woken (consuming the wake-up), after `milliseconds`, when the task is cancelled, or when `stopWhen`
+    /// Returns when woken (consuming the wake-up), after `timeout`, when the task is cancelled, or when `stopWhen`
     /// holds (checked every 50 ms).
-    func wait(milliseconds: Int = 1000, stopWhen: () -> Bool = { false }) async {
-        var waited = 0
-        while !pending.exchange(false, ordering: .relaxed), waited < milliseconds, !Task.isCancelled, !stopWhen() {
+    func wait(for timeout: Duration = .seconds(1), stopWhen: () -> Bool = { false }) async {
+        var waited = Duration.zero
+        while !pending.exchange(false, ordering: .relaxed), waited < timeout, !Task.isCancelled, !stopWhen() {
             try? await Task.sleep(for: .milliseconds(50))
-            waited += 50
+            waited += .milliseconds(50)
         }
     }
 }

@@ -22,11 +22,14 @@ actor MonitorService: Service {
     private var tenants: [String: TenantState] = [:]
     private let latest = Mutex<Latest>(Latest())
 
+    /// A scheduled tenant's serving model age against its schedule's interval, for the freshness SLO.
+    typealias Freshness = (tenant: String, ageSeconds: Double, allowedSeconds: Double)
+
     /// What the last cycle concluded, readable without waiting for a cycle.
     struct Latest: Sendable {
         var reports: [String: MonitorReport] = [:]
         var conditions: [AlertCondition] = []
-        var freshness: [(tenant: String, ageSeconds: Double, allowedSeconds: Double)] = []
+        var freshness: [Freshness] = []
         /// Tenants the last cycle evaluated successfully: only their monitor alerts may be resolved.
         var evaluated: Set<String> = []
         /// Whether a cycle has finished since the start (before it, no monitor alert may be resolved).
@@ -97,7 +100,7 @@ actor MonitorService: Service {
     }
 
     /// Freshness of every scheduled tenant's serving model, for the freshness SLO.
-    nonisolated func freshness() -> [(tenant: String, ageSeconds: Double, allowedSeconds: Double)] {
+    nonisolated func freshness() -> [Freshness] {
         latest.withLock { $0.freshness }
     }
 
@@ -126,7 +129,7 @@ actor MonitorService: Service {
         latest.withLock { $0 = next }
     }
 
-    private func evaluate(tenant: TenantServing, now: Int64, requests: MonitorFeed.Counts) async throws -> (MonitorReport, [AlertCondition], (tenant: String, ageSeconds: Double, allowedSeconds: Double)?) {
+    private func evaluate(tenant: TenantServing, now: Int64, requests: MonitorFeed.Counts) async throws -> (MonitorReport, [AlertCondition], Freshness?) {
         let tenantID = tenant.tenantID
         let view = tenant.view
         guard let model = view.model else { throw MonitorError.noModel }
@@ -136,6 +139,12 @@ actor MonitorService: Service {
         guard var state = tenants[tenantID] else { throw MonitorError.noModel }
         try await tail(tenantID: tenantID, state: &state, now: now)
         try await evaluateLists(tenantID: tenantID, state: &state, now: now)
+        // Versions that served nothing for a day are dropped, with their online series.
+        let end = now - settings.attributionMillis
+        for (version, quality) in state.quality where quality.isEmpty(before: end) {
+            state.quality[version] = nil
+            metrics.removeOnline(tenant: tenantID, version: version)
+        }
         tenants[tenantID] = state
 
         var conditions: [AlertCondition] = []
@@ -171,13 +180,6 @@ actor MonitorService: Service {
 
         // Online quality per version served over the last hour and day.
         var online: [MonitorReport.Online] = []
-        let end = now - settings.attributionMillis
-        // Versions that served nothing for a day are dropped, with their series.
-        for (version, quality) in state.quality where quality.isEmpty(before: end) {
-            state.quality[version] = nil
-            metrics.removeOnline(tenant: tenantID, version: version)
-        }
-        tenants[tenantID] = state
         for (version, quality) in state.quality.sorted(by: { $0.key < $1.key }) {
             for (window, minutes) in [("1h", 60), ("1d", 1_440)] {
                 let summary = quality.summary(minutes: minutes, endingAt: end)
@@ -222,14 +224,15 @@ actor MonitorService: Service {
         )
 
         // Requests since the last cycle.
-        if requests.recommendations > 0 { metrics.setUnknown(tenant: tenantID, kind: "user", ratio: Double(requests.unknownUsers) / Double(requests.recommendations)) }
-        if requests.similar > 0 { metrics.setUnknown(tenant: tenantID, kind: "item", ratio: Double(requests.unknownItems) / Double(requests.similar)) }
+        let unknownUsers = requests.recommendations > 0 ? Double(requests.unknownUsers) / Double(requests.recommendations) : nil
+        let unknownItems = requests.similar > 0 ? Double(requests.unknownItems) / Double(requests.similar) : nil
+        if let unknownUsers { metrics.setUnknown(tenant: tenantID, kind: "user", ratio: unknownUsers) }
+        if let unknownItems { metrics.setUnknown(tenant: tenantID, kind: "item", ratio: unknownItems) }
         let scores = requests.scores.sorted()
         func quantile(_ q: Double) -> Double? { scores.isEmpty ? nil : scores[min(scores.count - 1, Int(Double(scores.count) * q))] }
         let requestReport = MonitorReport.Requests(
-            recommendations: requests.recommendations,
-            unknown_users_ratio: requests.recommendations > 0 ? Double(requests.unknownUsers) / Double(requests.recommendations) : nil,
-            similar: requests.similar, unknown_items_ratio: requests.similar > 0 ? Double(requests.unknownItems) / Double(requests.similar) : nil,
+            recommendations: requests.recommendations, unknown_users_ratio: unknownUsers,
+            similar: requests.similar, unknown_items_ratio: unknownItems,
             top_score_p10: quantile(0.1), top_score_p50: quantile(0.5), top_score_p90: quantile(0.9)
         )
 

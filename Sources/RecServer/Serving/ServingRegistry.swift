@@ -204,7 +204,7 @@ public final class ServingRegistry: Service, Sendable {
                 for tenantID in versions.keys.sorted() { _ = try? await self.tenant(tenantID) }
             }
             while !Task.isCancelled {
-                await self.signal.wait(milliseconds: Int(self.pollInterval.components.seconds * 1000 + self.pollInterval.components.attoseconds / 1_000_000_000_000_000))
+                await self.signal.wait(for: self.pollInterval)
                 await self.poll()
             }
         }

@@ -17,6 +17,14 @@ public struct AlertRecord: Sendable, Equatable {
     /// When it resolved, if it did.
     public let endsAt: Int64?
 
+    /// The same alert, resolved at `endsAt`.
+    public func resolved(at endsAt: Int64) -> AlertRecord {
+        AlertRecord(
+            fingerprint: fingerprint, tenantID: tenantID, name: name, labels: labels, annotations: annotations,
+            status: "resolved", startsAt: startsAt, endsAt: endsAt
+        )
+    }
+
     /// Creates a record.
     public init(fingerprint: String, tenantID: String?, name: String, labels: [String: String], annotations: [String: String], status: String, startsAt: Int64, endsAt: Int64?) {
         self.fingerprint = fingerprint

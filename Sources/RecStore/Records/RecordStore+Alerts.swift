@@ -116,30 +116,27 @@ extension RecordStore {
     /// sender takes them meanwhile (a sender that dies mid-attempt leaves them to be retried after the lease).
     public func claimDueDeliveries(now: Int64, limit: Int, leaseMillis: Int64) async throws -> [PendingDelivery] {
         try await measure("claim_deliveries") {
+            // Joined with the webhook (left: a delivery whose webhook was deleted meanwhile has nothing to go to).
             let due = try await database.query("""
-                SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                SELECT d.id, d.next_attempt_at, d.webhook_id, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d
+                LEFT JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= \(now) ORDER BY d.next_attempt_at, d.id LIMIT \(Int64(limit))
                 """)
             var claimed: [PendingDelivery] = []
             for row in due {
                 let id = try row.requiredString("id")
+                guard let url = row.string("url"), let secret = row.string("secret") else {
+                    try await database.execute("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'webhook deleted' WHERE id = \(id) AND status = 'pending'")
+                    continue
+                }
                 let claim = try await database.query("""
                     UPDATE webhook_deliveries SET next_attempt_at = \(now + leaseMillis)
                     WHERE id = \(id) AND status = 'pending' AND next_attempt_at = \(try row.requiredInt("next_attempt_at")) RETURNING id
                     """)
                 guard !claim.isEmpty else { continue }
-                let joined = try await database.query("""
-                    SELECT d.id, d.webhook_id, d.payload, d.attempts, w.url, w.secret FROM webhook_deliveries d
-                    JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = \(id)
-                    """)
-                guard let full = joined.first else {
-                    // Its webhook was deleted meanwhile (a race with the delete): nothing to send it to.
-                    try await database.execute("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'webhook deleted' WHERE id = \(id)")
-                    continue
-                }
                 claimed.append(PendingDelivery(
-                    id: id, webhookID: try full.requiredString("webhook_id"), url: try full.requiredString("url"),
-                    secret: try full.requiredString("secret"), payload: try full.requiredString("payload"), attempts: Int(full.int("attempts") ?? 0)
+                    id: id, webhookID: try row.requiredString("webhook_id"), url: url, secret: secret,
+                    payload: try row.requiredString("payload"), attempts: Int(row.int("attempts") ?? 0)
                 ))
             }
             return claimed
@@ -206,17 +203,6 @@ extension RecordStore {
         try await measure("prune_alert_history") {
             try await database.execute("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < \(before)")
             try await database.execute("DELETE FROM alerts WHERE status = 'resolved' AND ends_at < \(before)")
-        }
-    }
-
-    /// The outbox by status, all webhooks.
-    public func deliveryCounts() async throws -> DeliveryCounts {
-        try await measure("count_deliveries") {
-            var counts: [String: Int] = [:]
-            for row in try await database.query("SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status") {
-                counts[try row.requiredString("status")] = Int(row.int("n") ?? 0)
-            }
-            return DeliveryCounts(pending: counts["pending"] ?? 0, delivered: counts["delivered"] ?? 0, abandoned: counts["abandoned"] ?? 0)
         }
     }
 

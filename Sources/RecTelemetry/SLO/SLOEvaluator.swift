@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Prometheus
+import RecCore
 import Synchronization
 
 /// Keeps every SLO's good and total events over all its windows in bounded memory and evaluates SLIs, burn rates,
@@ -63,11 +61,7 @@ public final class SLOEvaluator: Sendable {
     }
 
     /// The system clock in Unix seconds.
-    public static let systemClock: @Sendable () -> Double = {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    public static let systemClock: @Sendable () -> Double = { Double(WallClock.nowMillis()) / 1_000 }
 
     /// Records one finished HTTP request (its route template, method, status and duration in seconds).
     public func recordRequest(route: String, method: String, status: Int, seconds: Double, tenant: String?) {
