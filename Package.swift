@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "RecIndex",
-            dependencies: ["CFaiss"],
+            dependencies: ["CFaiss", "RecMath"],
             swiftSettings: numericSettings
         ),
         .target(
@@ -184,6 +184,7 @@ let package = Package(
             name: "RecServerTests",
             dependencies: [
                 "RecServer",
+                "RecIndex",
                 "RecTesting",
                 "recommender",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,6 +1,7 @@
 import Foundation
 import RecCore
 @testable import RecServer
+import RecIndex
 import RecStore
 import RecTesting
 import Testing
@@ -49,10 +50,11 @@ struct ServingTests {
         }
     }
 
+    /// Run with the exact scan (the default) and without it (the index answers every list).
     @Test("recommendations honour categories, properties, exclusions, seen items and availability, with exact counts",
-          arguments: TestStore.all)
-    func filters(store: TestStore) async throws {
-        try await TestApp(store).run { client, parts throws in
+          arguments: TestStore.all, [IndexConfiguration().scanLimit, 0])
+    func filters(store: TestStore, scanLimit: Int) async throws {
+        try await TestApp(store, configure: { $0.indexConfiguration.scanLimit = scanLimit }).run { client, parts throws in
             let (tenant, version) = try await Self.trainedTenant(client)
             let ask: (JSONValue) async throws -> Reply = { body in try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: body) }
 

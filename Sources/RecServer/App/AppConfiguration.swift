@@ -115,6 +115,10 @@ public struct AppConfiguration: Sendable {
             guard let value = Int(text), (1...100_000).contains(value) else { throw ConfigurationError("RECOMMENDER_HNSW_EF_SEARCH must be an integer from 1 to 100000") }
             indexConfiguration.efSearch = value
         }
+        if let text = environment["RECOMMENDER_EXACT_SCAN_LIMIT"] {
+            guard let value = Int(text), (0...10_000_000).contains(value) else { throw ConfigurationError("RECOMMENDER_EXACT_SCAN_LIMIT must be an integer from 0 to 10000000") }
+            indexConfiguration.scanLimit = value
+        }
         if let text = environment["RECOMMENDER_SERVING_POLL_MS"] {
             guard let value = Int(text), (10...600_000).contains(value) else { throw ConfigurationError("RECOMMENDER_SERVING_POLL_MS must be an integer from 10 to 600000") }
             servingPollInterval = .milliseconds(value)

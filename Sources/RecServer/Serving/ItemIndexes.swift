@@ -9,16 +9,25 @@ final class ItemIndexes: Sendable {
     let recommend: VectorIndex
     /// Cosine similarity between items (vectors normalised to unit length).
     let similar: VectorIndex
-    /// The vectors the recommend index holds (see `recommendVectors(_:)`), for exact scans.
+    /// The vectors the recommend index holds: the scored vectors with the norm-completing column (the query carries a
+    /// 0 there): inner products equal the model's scores, and every vector has the same length, which HNSW searches far
+    /// better (see `NormCompletion`). Exact scans read them.
     let recommendVectors: DenseMatrix
     /// The unit-length item factors the similar index holds (queries and exact scans read them).
     let similarVectors: DenseMatrix
+    /// The longest recommend vectors (without the completing column), scanned exactly before the index is searched;
+    /// nil when the configuration turns the scan off.
+    let recommendScan: NormOrderedScan?
 
-    private init(recommend: VectorIndex, similar: VectorIndex, recommendVectors: DenseMatrix, similarVectors: DenseMatrix) {
+    private init(recommend: VectorIndex, similar: VectorIndex, vectors: Vectors, configuration: IndexConfiguration) {
         self.recommend = recommend
         self.similar = similar
-        self.recommendVectors = recommendVectors
-        self.similarVectors = similarVectors
+        recommendVectors = vectors.recommend
+        similarVectors = vectors.similar
+        let scored = vectors.scored
+        recommendScan = configuration.scanLimit > 0
+            ? scored.values.withUnsafeBufferPointer { NormOrderedScan(vectors: $0, dimension: scored.cols, limit: configuration.scanLimit) }
+            : nil
     }
 
     /// The artifact name of a version's indexes.
@@ -38,23 +47,35 @@ final class ItemIndexes: Sendable {
         return DenseMatrix(rows: factors.rows, cols: k, values: values)
     }
 
-    /// The recommend index's vectors: item factors, then the item bias as one more column when present (the query
-    /// carries a 1 there), then the norm-completing column (the query carries a 0): inner product equals the model's
-    /// score, and every vector has the same length, which HNSW searches far better (see `NormCompletion`).
-    static func recommendVectors(_ model: FactorModel) -> DenseMatrix {
-        let k = model.factors
-        var values = model.itemFactors.values
-        var width = k
-        if !model.itemBias.isEmpty {
-            values = [Float](repeating: 0, count: model.itemCount * (k + 1))
-            for item in 0..<model.itemCount {
-                for d in 0..<k { values[item * (k + 1) + d] = model.itemFactors.values[item * k + d] }
-                values[item * (k + 1) + k] = model.itemBias[item]
-            }
-            width = k + 1
+    /// The vectors derived from a factor model's item factors.
+    private struct Vectors {
+        /// `scoredVectors`.
+        let scored: DenseMatrix
+        /// The scored vectors with the norm-completing column.
+        let recommend: DenseMatrix
+        /// The unit-length item factors.
+        let similar: DenseMatrix
+
+        init(_ model: FactorModel) {
+            scored = ItemIndexes.scoredVectors(model)
+            recommend = DenseMatrix(rows: model.itemCount, cols: scored.cols + 1, values: NormCompletion.augment(scored.values, dimension: scored.cols))
+            similar = ItemIndexes.normalised(model.itemFactors)
         }
-        return DenseMatrix(rows: model.itemCount, cols: width + 1, values: NormCompletion.augment(values, dimension: width))
     }
+
+    /// Item factors, then the item bias as one more column when present (the query carries a 1 there): the inner
+    /// product with the query is the model's score.
+    static func scoredVectors(_ model: FactorModel) -> DenseMatrix {
+        let k = model.factors
+        guard !model.itemBias.isEmpty else { return model.itemFactors }
+        var values = [Float](repeating: 0, count: model.itemCount * (k + 1))
+        for item in 0..<model.itemCount {
+            for d in 0..<k { values[item * (k + 1) + d] = model.itemFactors.values[item * k + d] }
+            values[item * (k + 1) + k] = model.itemBias[item]
+        }
+        return DenseMatrix(rows: model.itemCount, cols: k + 1, values: values)
+    }
+
 
     /// The recommend index's query for a user factor.
     static func recommendQuery(_ factor: [Float], model: FactorModel) -> [Float] {
@@ -64,15 +85,14 @@ final class ItemIndexes: Sendable {
     /// Builds both indexes, flat or HNSW by catalogue size.
     static func build(model: FactorModel, configuration: IndexConfiguration, threads: Int) throws(IndexError) -> ItemIndexes {
         let kind = configuration.kind(forCount: model.itemCount)
-        let vectors = recommendVectors(model)
-        let unit = normalised(model.itemFactors)
-        let recommend = try vectors.values.withUnsafeBufferPointer { buffer throws(IndexError) in
-            try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.cols, configuration: configuration, threads: threads)
+        let vectors = Vectors(model)
+        let recommend = try vectors.recommend.values.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.recommend.cols, configuration: configuration, threads: threads)
         }
-        let similar = try unit.values.withUnsafeBufferPointer { buffer throws(IndexError) in
-            try VectorIndex.build(kind: kind, vectors: buffer, dimension: unit.cols, configuration: configuration, threads: threads)
+        let similar = try vectors.similar.values.withUnsafeBufferPointer { buffer throws(IndexError) in
+            try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.similar.cols, configuration: configuration, threads: threads)
         }
-        return ItemIndexes(recommend: recommend, similar: similar, recommendVectors: vectors, similarVectors: unit)
+        return ItemIndexes(recommend: recommend, similar: similar, vectors: vectors, configuration: configuration)
     }
 
     /// `RECINDEX`, then each index as a little-endian UInt64 length and FAISS's bytes.
@@ -87,24 +107,23 @@ final class ItemIndexes: Sendable {
     }
 
     /// Reads indexes saved by `encode`, checking they match `model`.
-    static func decode(_ bytes: [UInt8], model: FactorModel, efSearch: Int) throws(IndexError) -> ItemIndexes {
-        let vectors = recommendVectors(model)
-        let unit = normalised(model.itemFactors)
+    static func decode(_ bytes: [UInt8], model: FactorModel, configuration: IndexConfiguration) throws(IndexError) -> ItemIndexes {
+        let vectors = Vectors(model)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Array("RECINDEX".utf8) else { throw IndexError("not an index artifact") }
         var offset = 8
         var indexes: [VectorIndex] = []
-        for dimension in [vectors.cols, unit.cols] {
+        for dimension in [vectors.recommend.cols, vectors.similar.cols] {
             guard bytes.count - offset >= 8 else { throw IndexError("the index artifact is truncated") }
             var length: UInt64 = 0
             for shift in 0..<8 { length |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift)) }
             offset += 8
             guard length <= UInt64(bytes.count - offset) else { throw IndexError("the index artifact is truncated") }
             let end = offset + Int(length)
-            indexes.append(try VectorIndex.deserialize(Array(bytes[offset..<end]), dimension: dimension, efSearch: efSearch))
+            indexes.append(try VectorIndex.deserialize(Array(bytes[offset..<end]), dimension: dimension, efSearch: configuration.efSearch))
             offset = end
         }
         guard offset == bytes.count else { throw IndexError("trailing bytes after the indexes") }
         guard indexes.allSatisfy({ $0.count == model.itemCount }) else { throw IndexError("the indexes do not match the model's items") }
-        return ItemIndexes(recommend: indexes[0], similar: indexes[1], recommendVectors: vectors, similarVectors: unit)
+        return ItemIndexes(recommend: indexes[0], similar: indexes[1], vectors: vectors, configuration: configuration)
     }
 }

@@ -36,7 +36,7 @@ struct Ranker: Sendable {
             }
             if let factor {
                 let query = model.query(forUserFactor: factor)
-                let found = search(index: indexes.recommend, vectors: indexes.recommendVectors, query: query, view: view, model: model, filter: filter, count: count)
+                let found = search(index: indexes.recommend, vectors: indexes.recommendVectors, scan: indexes.recommendScan, query: query, view: view, model: model, filter: filter, count: count)
                 ranked = RankedList(items: found.map { (model.itemIDs[Int($0.index)], $0.score) }, source: source, modelVersion: model.version)
             }
         } else {
@@ -64,7 +64,7 @@ struct Ranker: Sendable {
         if let indexes = model.indexes {
             let unit = indexes.similarVectors
             let query = unit.row(Int(item))
-            found = search(index: indexes.similar, vectors: unit, query: query, view: view, model: model, filter: filter, count: count)
+            found = search(index: indexes.similar, vectors: unit, scan: nil, query: query, view: view, model: model, filter: filter, count: count)
         } else if let knn = model.model as? ItemSimilarityModel {
             var top = TopK(k: count)
             let row = knn.neighbours
@@ -89,9 +89,10 @@ struct Ranker: Sendable {
     // MARK: - Search
 
     /// The best `count` model items for `query` that pass the filter. Category filters scan their (small) member
-    /// lists exactly; otherwise the index searches with a bitmap of eligible items, and when the approximate walk
-    /// returns fewer than exist, an exact scan of the bitmap answers instead: never a silently short list.
-    private func search(index: VectorIndex, vectors: DenseMatrix, query: [Float], view: ServingView, model: LoadedModel, filter: ItemFilter, count: Int) -> [(index: Int32, score: Float)] {
+    /// lists exactly; otherwise the norm-ordered `scan` (when given) answers exactly if its longest vectors prove the
+    /// answer, else the index searches with a bitmap of eligible items, and when the approximate walk returns fewer
+    /// than exist, an exact scan of the bitmap answers instead: never a silently short list.
+    private func search(index: VectorIndex, vectors: DenseMatrix, scan: NormOrderedScan?, query: [Float], view: ServingView, model: LoadedModel, filter: ItemFilter, count: Int) -> [(index: Int32, score: Float)] {
         let total = model.itemIDs.count
         guard total > 0, count > 0 else { return [] }
         let excluded = filter.excluded.compactMap { model.itemIndex[$0] }
@@ -123,10 +124,18 @@ struct Ranker: Sendable {
         metrics.filtered(rejectedShare: 1 - Double(selected) / Double(total))
         let wanted = min(count, selected)
         guard wanted > 0 else { return [] }
+        let restricted = selected == total ? nil : selection
+        if let scan {
+            let started = ContinuousClock.now
+            var examined = 0
+            let proven = query.withUnsafeBufferPointer { scan.search($0, k: wanted, selection: restricted, examined: &examined) }
+            metrics.searched(path: proven == nil ? "scan_unproven" : "scan", duration: ContinuousClock.now - started, examined: examined)
+            if let proven { return proven.map { (Int32($0.id), $0.score) } }
+        }
         let efSearch = max(configuration.efSearch, wanted)  // FAISS widens the candidate list to k itself
         let started = ContinuousClock.now
         let matches = query.withUnsafeBufferPointer { buffer in
-            (try? index.search(buffer, k: wanted, selection: selected == total ? nil : selection)) ?? []
+            (try? index.search(buffer, k: wanted, selection: restricted)) ?? []
         }
         metrics.searched(path: index.kind.rawValue, duration: ContinuousClock.now - started, examined: index.kind == .hnsw ? efSearch : total)
         if matches.count >= wanted {

@@ -152,7 +152,7 @@ public final class ServingRegistry: Service, Sendable {
             if let factors = artifact.model as? FactorModel {
                 do {
                     guard let indexBytes else { throw IndexError("no index artifact") }
-                    indexes = try ItemIndexes.decode(indexBytes, model: factors, efSearch: configuration.efSearch)
+                    indexes = try ItemIndexes.decode(indexBytes, model: factors, configuration: configuration)
                 } catch {
                     logger.warning("item index unreadable, rebuilding", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "error": "\(error)"])
                     indexes = try ItemIndexes.build(model: factors, configuration: configuration, threads: ProcessInfo.processInfo.activeProcessorCount)
