@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecTelemetryTests",
-            dependencies: ["RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: ["RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -28,32 +28,62 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Writes one log event as a JSON line (built by hand: this runs for every request's access log line).
+    /// Writes one log event as a JSON line, keys in order (built by hand: this runs for every request's access log
+    /// line, so it avoids merging dictionaries and formatting through Strings).
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for key in ["ts", "level", "msg", "logger"] { merged[key] = nil }
-        merged["ts"] = .string(Self.timestamp())
-        merged["level"] = .string(event.level.rawValue)
-        merged["msg"] = .string(event.message.description)
-        merged["logger"] = .string(label)
+        // Later sources win: the handler's metadata, then the provider's (trace ids), then the event's.
+        var entries: [(key: String, value: Logger.Metadata.Value)] = []
+        entries.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 8)
+        for (key, value) in metadata where !Self.reserved.contains(key) { entries.append((key, value)) }
+        if let provided = metadataProvider?.get() {
+            for (key, value) in provided where !Self.reserved.contains(key) { entries.append((key, value)) }
+        }
+        if let extra = event.metadata {
+            for (key, value) in extra where !Self.reserved.contains(key) { entries.append((key, value)) }
+        }
+        // Stable by key, so the last of equal keys is the one that wins.
+        let ordered = entries.indices.sorted { entries[$0].key < entries[$1].key || (entries[$0].key == entries[$1].key && $0 < $1) }
         var out: [UInt8] = []
         out.reserveCapacity(320)
         out.append(UInt8(ascii: "{"))
-        for (position, key) in merged.keys.sorted().enumerated() {
-            if position > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(key, to: &out)
+        var first = true
+        func key(_ name: String) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendQuoted(name, to: &out)
             out.append(UInt8(ascii: ":"))
-            if Redaction.isSecret(key) {
-                JSONText.appendQuoted("[REDACTED]", to: &out)
-            } else {
-                Self.append(merged[key]!, to: &out)
+        }
+        var fixed = 0  // the next of `reserved` (sorted) to place
+        func placeFixed(before name: String?) {
+            while fixed < Self.reserved.count, name.map({ Self.reserved[fixed] < $0 }) ?? true {
+                key(Self.reserved[fixed])
+                switch fixed {
+                case 0: JSONText.appendQuoted(event.level.rawValue, to: &out)
+                case 1: JSONText.appendQuoted(label, to: &out)
+                case 2: JSONText.appendQuoted(event.message.description, to: &out)
+                default: out.append(UInt8(ascii: "\"")); Self.appendTimestamp(to: &out); out.append(UInt8(ascii: "\""))
+                }
+                fixed += 1
             }
         }
+        for (position, index) in ordered.enumerated() {
+            let entry = entries[index]
+            if position + 1 < ordered.count, entries[ordered[position + 1]].key == entry.key { continue }
+            placeFixed(before: entry.key)
+            key(entry.key)
+            if Redaction.isSecret(entry.key) {
+                JSONText.appendQuoted("[REDACTED]", to: &out)
+            } else {
+                Self.append(entry.value, to: &out)
+            }
+        }
+        placeFixed(before: nil)
         out.append(UInt8(ascii: "}"))
         sink.write(bytes: out)
     }
+
+    /// The keys every line carries, sorted: `level`, `logger`, `msg`, `ts` (metadata cannot override them).
+    private static let reserved = ["level", "logger", "msg", "ts"]
 
     private static func append(_ value: Logger.Metadata.Value, to out: inout [UInt8]) {
         switch value {
@@ -82,15 +112,39 @@ public struct JSONLogHandler: LogHandler {
 
     /// Now in RFC 3339 UTC with milliseconds, e.g. `2026-11-27T02:55:05.092Z`.
     static func timestamp() -> String {
+        var out: [UInt8] = []
+        appendTimestamp(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `timestamp()`'s text (without quotes) to `out`.
+    static func appendTimestamp(to out: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = time_t(now.tv_sec)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+        digits(Int(parts.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        digits(now.tv_nsec / 1_000_000, 3)
+        out.append(UInt8(ascii: "Z"))
     }
 }
