@@ -101,9 +101,7 @@ public func buildApplication(
 
     let router = Router(context: AppRequestContext.self)
     if configuration.telemetryEnabled {
-        router.add(middleware: TracingMiddleware<AppRequestContext>())
-        router.add(middleware: HTTPMetricsMiddleware(metrics: telemetry.http, slo: slo))
-        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: RequestTelemetryMiddleware(metrics: telemetry.http, slo: slo))
     }
     router.add(middleware: ErrorMiddleware())
     let log = RouteLog()
