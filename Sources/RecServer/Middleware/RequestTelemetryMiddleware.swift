@@ -61,14 +61,14 @@ struct RequestTelemetryMiddleware: RouterMiddleware {
         }
         metrics.record(route: route, method: method, status: status, nanoseconds: nanos)
         slo?.recordRequest(route: route, method: method, status: status, seconds: Double(nanos) / 1e9, tenant: context.caller?.tenantID)
-        var logger = context.logger
-        if let tenant = context.caller?.tenantID { logger[metadataKey: "tenant"] = "\(tenant)" }
-        logger.info("request completed", metadata: [
-            "http.request.method": "\(method)",
-            "http.route": "\(route)",
-            "http.response.status_code": "\(status)",
-            "duration_ms": "\((Double(nanos) / 1_000).rounded() / 1_000)",
-        ])
+        var metadata: Logger.Metadata = [
+            "http.request.method": .string(method),
+            "http.route": .string(route),
+            "http.response.status_code": .string(String(status)),
+            "duration_ms": .string(String((Double(nanos) / 1_000).rounded() / 1_000)),
+        ]
+        if let tenant = context.caller?.tenantID { metadata["tenant"] = .string(tenant) }
+        context.logger.info("request completed", metadata: metadata)
         span.end()
     }
 }

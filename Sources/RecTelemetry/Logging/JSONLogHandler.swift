@@ -41,8 +41,9 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             for (key, value) in extra where !Self.reserved.contains(key) { entries.append((key, value)) }
         }
-        // Stable by key, so the last of equal keys is the one that wins.
-        let ordered = entries.indices.sorted { entries[$0].key < entries[$1].key || (entries[$0].key == entries[$1].key && $0 < $1) }
+        // Stable by key (compared as bytes: keys are ASCII, and Unicode-aware comparison is slower), so the last of
+        // equal keys is the one that wins.
+        let ordered = entries.indices.sorted { Self.byteOrder(entries[$0].key, entries[$1].key, $0, $1) }
         var out: [UInt8] = []
         out.reserveCapacity(320)
         out.append(UInt8(ascii: "{"))
@@ -55,7 +56,7 @@ public struct JSONLogHandler: LogHandler {
         }
         var fixed = 0  // the next of `reserved` (sorted) to place
         func placeFixed(before name: String?) {
-            while fixed < Self.reserved.count, name.map({ Self.reserved[fixed] < $0 }) ?? true {
+            while fixed < Self.reserved.count, name.map({ Self.byteOrder(Self.reserved[fixed], $0, 0, 0) }) ?? true {
                 key(Self.reserved[fixed])
                 switch fixed {
                 case 0: JSONText.appendQuoted(event.level.rawValue, to: &out)
@@ -80,6 +81,17 @@ public struct JSONLogHandler: LogHandler {
         placeFixed(before: nil)
         out.append(UInt8(ascii: "}"))
         sink.write(bytes: out)
+    }
+
+    /// Whether `a` (at position `i`) sorts before `b` (at `j`): by UTF-8 bytes, then by position.
+    private static func byteOrder(_ a: String, _ b: String, _ i: Int, _ j: Int) -> Bool {
+        var a = a, b = b
+        let order = a.withUTF8 { x in b.withUTF8 { y -> Int in
+            let shared = min(x.count, y.count)
+            for index in 0..<shared where x[index] != y[index] { return x[index] < y[index] ? -1 : 1 }
+            return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+        } }
+        return order < 0 || (order == 0 && i < j)
     }
 
     /// The keys every line carries, sorted: `level`, `logger`, `msg`, `ts` (metadata cannot override them).
