@@ -15,8 +15,8 @@ public struct NormOrderedScan: Sendable {
     /// Width of the vectors held (a query's first `dimension` entries are read).
     public let dimension: Int
     /// How many vectors the scan holds.
-    public var count: Int { items.count }
-    /// Item id of each held vector, longest first.
+    public let count: Int
+    /// Item id of each held vector, longest first (then -1 for the padding to a multiple of four rows).
     private let items: [Int32]
     /// Norm of each held vector, descending.
     private let norms: [Float]
@@ -44,8 +44,6 @@ public struct NormOrderedScan: Sendable {
         if let unfit = held.firstIndex(where: { row in source[(row * dimension)..<((row + 1) * dimension)].contains { !(abs($0) < 60_000) } }) {
             held.removeSubrange(unfit...)
         }
-        items = held.map { Int32($0) }
-        self.norms = held.map { norms[$0] }
         var values = [Float]()
         var halves = [Float16]()
         var errors = [Float]()
@@ -63,6 +61,19 @@ public struct NormOrderedScan: Sendable {
             // Plus a margin for float rounding in a `dimension`-term sum (far above dimension × 2⁻²⁴ relative).
             errors.append(Float(squared.squareRoot() * (1 + 1e-6)).nextUp + 1e-6 * Float(max(dimension, 16)) * norms[row])
         }
+        count = held.count
+        // Padding to whole blocks of four: zero rows, never selected (item -1), whose norm 0 never stops the scan early.
+        var padded = held.map { Int32($0) }
+        var heldNorms = held.map { norms[$0] }
+        while padded.count % 4 != 0 {
+            padded.append(-1)
+            heldNorms.append(0)
+            errors.append(0)
+            values.append(contentsOf: repeatElement(0, count: dimension))
+            halves.append(contentsOf: repeatElement(0, count: dimension))
+        }
+        items = padded
+        self.norms = heldNorms
         vectors = values
         self.halves = halves
         self.errors = errors
@@ -81,39 +92,42 @@ public struct NormOrderedScan: Sendable {
         var lower = TopK(k: k)  // the k best lower bounds: the true k-th best score is at least their threshold
         var candidates: [(position: Int, upper: Float)] = []
         var proven = false
-        var scores = (Float(0), Float(0), Float(0), Float(0))
+        var read = 0
         halves.withUnsafeBufferPointer { halves in
-            var position = 0
-            // Four rows at a time (four independent sums keep the FMA units busy); the bound is checked per block
-            // against its first, longest row, which bounds the other three too.
-            while position < items.count {
-                if lower.threshold > queryNorm * norms[position] {
-                    proven = true
-                    return
+            norms.withUnsafeBufferPointer { norms in
+                errors.withUnsafeBufferPointer { errors in
+                    items.withUnsafeBufferPointer { items in
+                        var bar = lower.threshold
+                        var position = 0
+                        // Four rows at a time (the held rows are padded to a multiple of four): four independent sums
+                        // keep the FMA units busy, the stop is checked against the block's first (longest) row, which
+                        // bounds the other three, and a block none of whose upper bounds reaches the bar costs one
+                        // comparison.
+                        while position < items.count {
+                            if bar > queryNorm * norms[position] {
+                                proven = true
+                                return
+                            }
+                            let approximate = Self.dots4(halves.baseAddress! + position * dimension, dimension: dimension, query: q)
+                            let slack = queryNorm * UnsafeRawPointer(errors.baseAddress! + position).loadUnaligned(as: SIMD4<Float>.self)
+                            let upper = approximate + slack
+                            read += 4
+                            if any(upper .>= bar) {
+                                for row in 0..<4 where upper[row] >= bar {
+                                    let item = items[position + row]
+                                    guard item >= 0, selection?.contains(Int(item)) ?? true else { continue }
+                                    lower.offer(Int32(position + row), approximate[row] - slack[row])
+                                    candidates.append((position + row, upper[row]))
+                                    bar = lower.threshold
+                                }
+                            }
+                            position += 4
+                        }
+                    }
                 }
-                let rows = min(4, items.count - position)
-                let base = halves.baseAddress! + position * dimension
-                if rows == 4 {
-                    scores = Self.dots4(base, dimension: dimension, query: q)
-                } else {
-                    scores.0 = Self.dot(base, dimension: dimension, query: q)
-                    if rows > 1 { scores.1 = Self.dot(base + dimension, dimension: dimension, query: q) }
-                    if rows > 2 { scores.2 = Self.dot(base + 2 * dimension, dimension: dimension, query: q) }
-                }
-                for row in 0..<rows {
-                    let held = position + row
-                    if let selection, !selection.contains(Int(items[held])) { continue }
-                    examined += 1
-                    let approximate = row == 0 ? scores.0 : row == 1 ? scores.1 : row == 2 ? scores.2 : scores.3
-                    let slack = queryNorm * errors[held]
-                    let upper = approximate + slack
-                    guard upper >= lower.threshold else { continue }
-                    lower.offer(Int32(held), approximate - slack)
-                    candidates.append((held, upper))
-                }
-                position += rows
             }
         }
+        examined = min(read, count)
         if !proven {
             // Every held vector was read: the answer stands if nothing is left, or nothing left can beat it.
             proven = remainderNorm == 0 || lower.threshold > queryNorm * remainderNorm
@@ -129,26 +143,9 @@ public struct NormOrderedScan: Sendable {
         return top.sorted().map { IndexMatch(id: Int($0.index), score: $0.score) }
     }
 
-    /// Inner product of a half-precision row with `query`.
-    @inline(__always)
-    private static func dot(_ row: UnsafePointer<Float16>, dimension: Int, query: UnsafePointer<Float>) -> Float {
-        var sum = SIMD8<Float>()
-        var index = 0
-        while index + 8 <= dimension {
-            sum += SIMD8<Float>(UnsafeRawPointer(row + index).loadUnaligned(as: SIMD8<Float16>.self)) * UnsafeRawPointer(query + index).loadUnaligned(as: SIMD8<Float>.self)
-            index += 8
-        }
-        var total = sum.sum()
-        while index < dimension {
-            total += Float(row[index]) * query[index]
-            index += 1
-        }
-        return total
-    }
-
     /// Inner products of four consecutive half-precision rows with `query`.
     @inline(__always)
-    private static func dots4(_ rows: UnsafePointer<Float16>, dimension: Int, query: UnsafePointer<Float>) -> (Float, Float, Float, Float) {
+    private static func dots4(_ rows: UnsafePointer<Float16>, dimension: Int, query: UnsafePointer<Float>) -> SIMD4<Float> {
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
         var index = 0
         while index + 8 <= dimension {
@@ -159,13 +156,10 @@ public struct NormOrderedScan: Sendable {
             s3 += SIMD8<Float>(UnsafeRawPointer(rows + 3 * dimension + index).loadUnaligned(as: SIMD8<Float16>.self)) * q
             index += 8
         }
-        var sums = (s0.sum(), s1.sum(), s2.sum(), s3.sum())
+        var sums = SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
         while index < dimension {
             let q = query[index]
-            sums.0 += Float(rows[index]) * q
-            sums.1 += Float(rows[dimension + index]) * q
-            sums.2 += Float(rows[2 * dimension + index]) * q
-            sums.3 += Float(rows[3 * dimension + index]) * q
+            sums += SIMD4(Float(rows[index]), Float(rows[dimension + index]), Float(rows[2 * dimension + index]), Float(rows[3 * dimension + index])) * q
             index += 1
         }
         return sums
