@@ -1,7 +1,7 @@
 import RecMath
 
 /// Exact maximum-inner-product search that reads the longest vectors first and stops as soon as no vector left can
-/// enter the top k: by Cauchy–Schwarz, q·v ≤ ‖q‖·‖v‖, so once the k-th best score reaches ‖q‖ times the next norm the
+/// enter the top k: by Cauchy–Schwarz, q·v ≤ ‖q‖·‖v‖, so once the k-th best score exceeds ‖q‖ times the next norm the
 /// answer is proven. Factor models put most of the mass on few long vectors (popular items; on Gowalla's iALS factors a
 /// top 10 is proven after about 4,000 of 41,000 items), so this is both exact and cheaper than walking a graph. It holds
 /// only the `limit` longest vectors, in norm order; when they cannot prove the answer, `search` says so and the caller
@@ -26,17 +26,21 @@ public struct NormOrderedScan: Sendable {
     private let halves: [Float16]
     /// ‖v − v̂‖ of each held vector, rounded up, plus a margin for rounding in the sums.
     private let errors: [Float]
-    /// The largest norm among the vectors not held (0 when all are held).
+    /// The largest norm among the vectors not held.
     private let remainderNorm: Float
+    /// Whether every vector is held (then a full read proves any answer).
+    private let holdsAll: Bool
 
-    /// Holds the `limit` longest of the vectors in `source` (`dimension` wide, row-major; item id = row). Vectors with
-    /// entries beyond half precision's range are not held (the scan then never proves an answer past them).
+    /// Holds the `limit` longest of the vectors in `source` (`dimension` wide, row-major; item id = row). Holding stops
+    /// at the first vector with an entry beyond half precision's range (or not a number): the scan then never proves an
+    /// answer past it.
     public init(vectors source: UnsafeBufferPointer<Float>, dimension: Int, limit: Int) {
         self.dimension = dimension
         let rows = dimension == 0 ? 0 : source.count / dimension
         var norms = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
-            norms[row] = BLAS.dot(source.baseAddress! + row * dimension, source.baseAddress! + row * dimension, count: dimension).squareRoot()
+            let norm = BLAS.dot(source.baseAddress! + row * dimension, source.baseAddress! + row * dimension, count: dimension).squareRoot()
+            norms[row] = norm.isNaN ? .infinity : norm  // sorts first, is not held, and so stops the holding
         }
         let order = (0..<rows).sorted { norms[$0] > norms[$1] || (norms[$0] == norms[$1] && $0 < $1) }
         var held = Array(order.prefix(max(0, limit)))
@@ -77,6 +81,7 @@ public struct NormOrderedScan: Sendable {
         vectors = values
         self.halves = halves
         self.errors = errors
+        holdsAll = held.count == rows
         remainderNorm = held.count < rows ? norms[order[held.count]] : 0
     }
 
@@ -88,7 +93,7 @@ public struct NormOrderedScan: Sendable {
         guard k > 0 else { return [] }
         let q = query.baseAddress!
         // A little slack over the bounds: rounding in the sums must not end the scan one vector early.
-        let queryNorm = BLAS.dot(q, q, count: dimension).squareRoot() * (1 + 1e-4)
+        let queryNorm = BLAS.dot(q, q, count: dimension).squareRoot() * (1 + 1e-4 + 1e-6 * Float(dimension))
         var lower = TopK(k: k)  // the k best lower bounds: the true k-th best score is at least their threshold
         var candidates: [(position: Int, upper: Float)] = []
         var proven = false
@@ -130,7 +135,7 @@ public struct NormOrderedScan: Sendable {
         examined = min(read, count)
         if !proven {
             // Every held vector was read: the answer stands if nothing is left, or nothing left can beat it.
-            proven = remainderNorm == 0 || lower.threshold > queryNorm * remainderNorm
+            proven = holdsAll || lower.threshold > queryNorm * remainderNorm
         }
         guard proven else { return nil }
         let bar = lower.threshold

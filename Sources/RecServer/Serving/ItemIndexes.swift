@@ -76,7 +76,6 @@ final class ItemIndexes: Sendable {
         return DenseMatrix(rows: model.itemCount, cols: k + 1, values: values)
     }
 
-
     /// The recommend index's query for a user factor.
     static func recommendQuery(_ factor: [Float], model: FactorModel) -> [Float] {
         NormCompletion.query(model.itemBias.isEmpty ? factor : factor + [1])
@@ -108,8 +107,8 @@ final class ItemIndexes: Sendable {
 
     /// Reads indexes saved by `encode`, checking they match `model`.
     static func decode(_ bytes: [UInt8], model: FactorModel, configuration: IndexConfiguration) throws(IndexError) -> ItemIndexes {
-        let vectors = Vectors(model)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Array("RECINDEX".utf8) else { throw IndexError("not an index artifact") }
+        let vectors = Vectors(model)
         var offset = 8
         var indexes: [VectorIndex] = []
         for dimension in [vectors.recommend.cols, vectors.similar.cols] {

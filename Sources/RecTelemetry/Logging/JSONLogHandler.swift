@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import RecCore
 
-/// A swift-log handler writing one JSON object a line: `ts`, `level`, `msg`, `logger`, then metadata keys, secrets redacted.
+/// A swift-log handler writing one JSON object a line: `ts`, `level`, `msg`, `logger` and the metadata keys, all in
+/// key order, secrets redacted.
 public struct JSONLogHandler: LogHandler {
     /// The handler's own metadata.
     public var metadata: Logger.Metadata = [:]

@@ -8,7 +8,9 @@ import Synchronization
 /// Lines are written in batches without a writer thread: a caller that finds no write in progress writes what is
 /// pending (its own line and any that arrive meanwhile) until nothing is left; a caller that finds one in progress
 /// only appends its line, which the writing caller picks up. Under load one system call carries several lines and
-/// no request waits on another's write; alone, each line is written at once, as before.
+/// callers do not queue on a lock held through a system call; alone, each line is written at once. A line is written
+/// by the time the caller that is writing returns; while standard output keeps up, that caller writes a few batches
+/// at most, and when it does not, callers wait (as with any blocking log).
 public final class LogSink: Sendable {
     private struct Pending {
         var bytes: [UInt8] = []
