@@ -12,9 +12,10 @@ public struct IndexConfiguration: Sendable, Equatable {
     /// index only when those cannot prove the answer; 0 turns the scan off.
     public var scanLimit: Int
 
-    /// The defaults: HNSW from 20,000 vectors, M 32, efConstruction 40, efSearch 96, a scan of the 8,192 longest vectors first. (On Gowalla iALS factors, FAISS
-    /// 1.7.3 built graphs whose recall fell from 0.97 to 0.56 at efSearch 128 when efConstruction went from 40 to 64:
-    /// measure with `recommender bench-index --artifact` before changing these.)
+    /// The defaults: HNSW from 20,000 vectors, M 32, efConstruction 40, efSearch 96, and a scan of the 8,192 longest
+    /// vectors first. (On Gowalla iALS factors, FAISS 1.7.3 built graphs whose recall fell from 0.97 to 0.56 at
+    /// efSearch 128 when efConstruction went from 40 to 64: measure with `recommender bench-index --artifact` before
+    /// changing these.)
     public init(hnswMinimumVectors: Int = 20_000, links: Int = 32, efConstruction: Int = 40, efSearch: Int = 96, scanLimit: Int = 8_192) {
         self.hnswMinimumVectors = hnswMinimumVectors
         self.links = links
