@@ -71,6 +71,47 @@ public struct IndexBenchmark: Sendable {
         )
     }
 
+    /// The exact scan's figures, with `fallback` (searched at `efSearch`) answering what the scan cannot prove.
+    public struct ScanPoint: Sendable {
+        /// Share of queries the scan proved exactly.
+        public let provenShare: Double
+        /// Mean vectors the scan read per query.
+        public let meanExamined: Double
+        /// Mean share of the exact top k returned (scan or fallback).
+        public let recall: Double
+        /// Median query time in milliseconds (scan, then the fallback when needed).
+        public let p50: Double
+        /// 99th percentile query time in milliseconds.
+        public let p99: Double
+    }
+
+    /// Runs every query through `scan` first and `fallback` when it cannot prove the answer, as serving does.
+    public func measureScan(_ scan: NormOrderedScan, fallback: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> ScanPoint {
+        fallback.setEfSearch(efSearch)
+        var times: [Double] = []
+        var hits = 0
+        var proven = 0
+        var examinedTotal = 0
+        for (position, query) in queryRows().enumerated() {
+            let started = ContinuousClock.now
+            var examined = 0
+            var found = query.withUnsafeBufferPointer { scan.search($0, k: k, selection: nil, examined: &examined) }
+            if found != nil { proven += 1 }
+            if found == nil { found = try query.withUnsafeBufferPointer { buffer throws(IndexError) in try fallback.search(buffer, k: k) } }
+            let elapsed = ContinuousClock.now - started
+            examinedTotal += examined
+            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            hits += Set((found ?? []).map(\.id)).intersection(exact[position]).count
+        }
+        times.sort()
+        let expected = exact.reduce(0) { $0 + $1.count }
+        return ScanPoint(
+            provenShare: Double(proven) / Double(max(1, times.count)), meanExamined: Double(examinedTotal) / Double(max(1, times.count)),
+            recall: expected == 0 ? 1 : Double(hits) / Double(expected),
+            p50: times[times.count / 2], p99: times[min(times.count - 1, Int(Double(times.count) * 0.99))]
+        )
+    }
+
     private func queryRows() -> [[Float]] {
         stride(from: 0, to: queries.count, by: dimension).map { Array(queries[$0..<($0 + dimension)]) }
     }

@@ -39,6 +39,9 @@ struct BenchIndex: AsyncParsableCommand {
     @Option(help: "HNSW efConstruction.")
     var efConstruction: Int = IndexConfiguration().efConstruction
 
+    @Option(help: "Vectors the exact norm-ordered scan holds (0: skip it).")
+    var scanLimit: Int = IndexConfiguration().scanLimit
+
     @Option(help: "Build threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -46,6 +49,9 @@ struct BenchIndex: AsyncParsableCommand {
         let efs = efSearch.split(separator: ",").compactMap { Int($0) }
         guard !efs.isEmpty, efs.allSatisfy({ $0 > 0 }) else { throw ValidationError("--ef-search must list positive integers") }
         let (vectors, queryVectors, width, label) = try load()
+        // The scan reads vectors without the norm-completing column (a query's first `scanWidth` entries).
+        let scanWidth = artifact != nil && !rawInnerProduct ? width - 1 : width
+        let scanVectors = scanWidth == width ? vectors : stride(from: 0, to: vectors.count, by: width).flatMap { vectors[$0..<($0 + scanWidth)] }
         let rssBefore = Self.residentMiB()
         let benchmark = IndexBenchmark(vectors: vectors, queries: queryVectors, dimension: width)
         let configuration = IndexConfiguration(hnswMinimumVectors: 0, links: links, efConstruction: efConstruction)
@@ -59,6 +65,14 @@ struct BenchIndex: AsyncParsableCommand {
         for ef in efs {
             let point = try benchmark.measure(index, efSearch: ef, exact: exact)
             print(String(format: "efSearch %4d: recall@10 %.4f  p50 %.3f ms  p99 %.3f ms  (%d queries, one thread)", ef, point.recall, point.p50, point.p99, queries))
+        }
+        if scanLimit > 0 {
+            // As serving does: the exact scan over the (uncompleted) vectors first, HNSW for what it cannot prove.
+            let scan = scanVectors.withUnsafeBufferPointer { NormOrderedScan(vectors: $0, dimension: scanWidth, limit: scanLimit) }
+            let ef = efs.contains(IndexConfiguration().efSearch) ? IndexConfiguration().efSearch : efs[efs.count / 2]
+            let point = try benchmark.measureScan(scan, fallback: index, efSearch: ef, exact: exact)
+            print(String(format: "exact scan of the %d longest, then efSearch %d: %.1f%% proven exactly, %.0f vectors read on average; recall@10 %.4f  p50 %.3f ms  p99 %.3f ms",
+                         scan.count, ef, point.provenShare * 100, point.meanExamined, point.recall, point.p50, point.p99))
         }
         print("load: \(String((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.prefix(14) ?? ""))")
     }

@@ -128,6 +128,23 @@ struct NormOrderedScanTests {
         #expect(query.withUnsafeBufferPointer { scan.search($0, k: 50, selection: nil, examined: &examined) } == nil)
     }
 
+    @Test("the index benchmark runs queries through the scan, then the index for what it cannot prove")
+    func benchmarkMeasuresTheScan() throws {
+        let dimension = 16
+        let count = 3_000
+        let data = Self.skewed(count: count, dimension: dimension, seed: 29)
+        let queries = (Self.queries(60, dimension: dimension, seed: 31) + Self.oppositeQueries(20, dimension: dimension, seed: 37)).flatMap { $0 }
+        let benchmark = IndexBenchmark(vectors: data, queries: queries, dimension: dimension)
+        let exact = try benchmark.exactTop(threads: 1)
+        let flat = try data.withUnsafeBufferPointer { try VectorIndex.build(kind: .flat, vectors: $0, dimension: dimension, configuration: .init(), threads: 1) }
+        let scan = data.withUnsafeBufferPointer { NormOrderedScan(vectors: $0, dimension: dimension, limit: 500) }
+        let point = try benchmark.measureScan(scan, fallback: flat, efSearch: 16, exact: exact)
+        // Both paths are exact here, so every answer is the exact one; the queries pointing away are not proven.
+        #expect(point.recall > 0.999)
+        #expect(point.provenShare > 0.5 && point.provenShare < 1, "\(point.provenShare)")
+        #expect(point.meanExamined > 0 && point.meanExamined <= 500)
+    }
+
     @Test("vectors of equal length prove nothing early, so a partial scan hands over to the index")
     func equalLengthsAreNotProven() {
         let dimension = 8
