@@ -186,6 +186,8 @@ let package = Package(
             dependencies: [
                 "RecServer",
                 "RecIndex",
+                "RecMath",
+                "RecModels",
                 "RecTesting",
                 "recommender",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -16,18 +16,38 @@ final class ItemIndexes: Sendable {
     /// The unit-length item factors the similar index holds (queries and exact scans read them).
     let similarVectors: DenseMatrix
     /// The longest recommend vectors (without the completing column), scanned exactly before the index is searched;
-    /// nil when the configuration turns the scan off.
+    /// nil when the configuration turns the scan off or it would rarely prove an answer for this model.
     let recommendScan: NormOrderedScan?
+    /// Share of a sample of the model's own users whose top 10 the scan proved (nil when not measured).
+    let scanProvenShare: Double?
 
-    private init(recommend: VectorIndex, similar: VectorIndex, vectors: Vectors, configuration: IndexConfiguration) {
+    /// The scan is kept when it proves at least this share of the sampled users' lists: below, the vectors have
+    /// similar lengths and reading them first would only add to the index search.
+    static let scanMinimumProvenShare = 0.5
+
+    private init(recommend: VectorIndex, similar: VectorIndex, vectors: Vectors, model: FactorModel, configuration: IndexConfiguration) {
         self.recommend = recommend
         self.similar = similar
         recommendVectors = vectors.recommend
         similarVectors = vectors.similar
         let scored = vectors.scored
-        recommendScan = configuration.scanLimit > 0
-            ? scored.values.withUnsafeBufferPointer { NormOrderedScan(vectors: $0, dimension: scored.cols, limit: configuration.scanLimit) }
-            : nil
+        guard configuration.scanLimit > 0, model.userCount > 0 else {
+            recommendScan = nil
+            scanProvenShare = nil
+            return
+        }
+        let scan = scored.values.withUnsafeBufferPointer { NormOrderedScan(vectors: $0, dimension: scored.cols, limit: configuration.scanLimit) }
+        // Calibrate on up to 200 of the model's users, evenly spread: does the scan prove their lists?
+        let sample = Array(stride(from: 0, to: model.userCount, by: max(1, model.userCount / 200)))
+        var proven = 0
+        for user in sample {
+            let query = Self.recommendQuery(model.userFactors.row(user), model: model)
+            var examined = 0
+            if query.withUnsafeBufferPointer({ scan.search($0, k: 10, selection: nil, examined: &examined) }) != nil { proven += 1 }
+        }
+        let share = Double(proven) / Double(max(1, sample.count))
+        scanProvenShare = share
+        recommendScan = share >= Self.scanMinimumProvenShare ? scan : nil
     }
 
     /// The artifact name of a version's indexes.
@@ -91,7 +111,7 @@ final class ItemIndexes: Sendable {
         let similar = try vectors.similar.values.withUnsafeBufferPointer { buffer throws(IndexError) in
             try VectorIndex.build(kind: kind, vectors: buffer, dimension: vectors.similar.cols, configuration: configuration, threads: threads)
         }
-        return ItemIndexes(recommend: recommend, similar: similar, vectors: vectors, configuration: configuration)
+        return ItemIndexes(recommend: recommend, similar: similar, vectors: vectors, model: model, configuration: configuration)
     }
 
     /// `RECINDEX`, then each index as a little-endian UInt64 length and FAISS's bytes.
@@ -123,6 +143,6 @@ final class ItemIndexes: Sendable {
         }
         guard offset == bytes.count else { throw IndexError("trailing bytes after the indexes") }
         guard indexes.allSatisfy({ $0.count == model.itemCount }) else { throw IndexError("the indexes do not match the model's items") }
-        return ItemIndexes(recommend: indexes[0], similar: indexes[1], vectors: vectors, configuration: configuration)
+        return ItemIndexes(recommend: indexes[0], similar: indexes[1], vectors: vectors, model: model, configuration: configuration)
     }
 }

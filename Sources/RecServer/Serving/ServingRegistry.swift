@@ -107,6 +107,8 @@ public final class ServingRegistry: Service, Sendable {
         logger.info("tenant serving loaded", metadata: [
             "tenant": "\(tenantID)", "rec.version": "\(model?.version ?? "none")", "rec.items": "\(catalogue.items.count)",
             "rec.users": "\(activity.size.users)", "rec.seconds": "\((ContinuousClock.now - started).seconds)",
+            "rec.exact_scan": "\(model?.indexes?.recommendScan != nil)",
+            "rec.exact_scan_proven_share": "\(model?.indexes?.scanProvenShare.map { String($0) } ?? "n/a")",
         ])
         return tenant
     }
