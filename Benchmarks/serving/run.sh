@@ -121,7 +121,7 @@ stop_ours
 
 if [ "$PEER" = 1 ]; then
   echo "== the peer: uvicorn --workers 2 --http httptools --loop uvloop, SEED_INDEX=auto"
-  (cd "$PEER_DIR/seed_stack" && SEED_API_KEY=seed-bench-key OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SEED_INDEX=auto \
+  (cd "$PEER_DIR/seed_stack" && exec env SEED_API_KEY=seed-bench-key OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SEED_INDEX=auto \
     ../.venv/bin/uvicorn server:app --workers 2 --host 127.0.0.1 --port "$PEER_PORT" --no-access-log --log-level warning \
     --http httptools --loop uvloop > "$WORK/peer.log" 2>&1) &
   PIDS+=("$!")
