@@ -54,21 +54,10 @@ public struct IndexBenchmark: Sendable {
     /// Recall and latency of `index` at `efSearch` against `exact` (sets the index's efSearch: own it alone).
     public func measure(_ index: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> Point {
         index.setEfSearch(efSearch)
-        var times: [Double] = []
-        var hits = 0
-        for (position, query) in queryRows().enumerated() {
-            let started = ContinuousClock.now
-            let found = try query.withUnsafeBufferPointer { buffer throws(IndexError) in try index.search(buffer, k: k) }
-            let elapsed = ContinuousClock.now - started
-            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            hits += Set(found.map(\.id)).intersection(exact[position]).count
+        let run = try timed(exact: exact) { query throws(IndexError) in
+            try query.withUnsafeBufferPointer { buffer throws(IndexError) in try index.search(buffer, k: k) }
         }
-        times.sort()
-        let expected = exact.reduce(0) { $0 + $1.count }
-        return Point(
-            efSearch: efSearch, recall: expected == 0 ? 1 : Double(hits) / Double(expected),
-            p50: times[times.count / 2], p99: times[min(times.count - 1, Int(Double(times.count) * 0.99))]
-        )
+        return Point(efSearch: efSearch, recall: run.recall, p50: run.p50, p99: run.p99)
     }
 
     /// The exact scan's figures, with `fallback` (searched at `efSearch`) answering what the scan cannot prove.
@@ -88,28 +77,39 @@ public struct IndexBenchmark: Sendable {
     /// Runs every query through `scan` first and `fallback` when it cannot prove the answer, as serving does.
     public func measureScan(_ scan: NormOrderedScan, fallback: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> ScanPoint {
         fallback.setEfSearch(efSearch)
-        var times: [Double] = []
-        var hits = 0
         var proven = 0
         var examinedTotal = 0
+        let run = try timed(exact: exact) { query throws(IndexError) in
+            var examined = 0
+            let found = query.withUnsafeBufferPointer { scan.search($0, k: k, selection: nil, examined: &examined) }
+            examinedTotal += examined
+            if let found {
+                proven += 1
+                return found
+            }
+            return try query.withUnsafeBufferPointer { buffer throws(IndexError) in try fallback.search(buffer, k: k) }
+        }
+        let queries = Double(max(1, exact.count))
+        return ScanPoint(
+            provenShare: Double(proven) / queries, meanExamined: Double(examinedTotal) / queries,
+            recall: run.recall, p50: run.p50, p99: run.p99
+        )
+    }
+
+    /// Answers every query with `answer`, timing each: recall@k against `exact`, and p50 and p99 in milliseconds.
+    private func timed(exact: [[Int]], _ answer: ([Float]) throws(IndexError) -> [IndexMatch]) throws(IndexError) -> (recall: Double, p50: Double, p99: Double) {
+        var times: [Double] = []
+        var hits = 0
         for (position, query) in queryRows().enumerated() {
             let started = ContinuousClock.now
-            var examined = 0
-            var found = query.withUnsafeBufferPointer { scan.search($0, k: k, selection: nil, examined: &examined) }
-            if found != nil { proven += 1 }
-            if found == nil { found = try query.withUnsafeBufferPointer { buffer throws(IndexError) in try fallback.search(buffer, k: k) } }
+            let found = try answer(query)
             let elapsed = ContinuousClock.now - started
-            examinedTotal += examined
             times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            hits += Set((found ?? []).map(\.id)).intersection(exact[position]).count
+            hits += Set(found.map(\.id)).intersection(exact[position]).count
         }
         times.sort()
         let expected = exact.reduce(0) { $0 + $1.count }
-        return ScanPoint(
-            provenShare: Double(proven) / Double(max(1, times.count)), meanExamined: Double(examinedTotal) / Double(max(1, times.count)),
-            recall: expected == 0 ? 1 : Double(hits) / Double(expected),
-            p50: times[times.count / 2], p99: times[min(times.count - 1, Int(Double(times.count) * 0.99))]
-        )
+        return (expected == 0 ? 1 : Double(hits) / Double(expected), times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
     }
 
     private func queryRows() -> [[Float]] {

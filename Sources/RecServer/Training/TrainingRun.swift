@@ -135,9 +135,12 @@ struct TrainingRun: Sendable {
                     ).encode()
                 }
                 // Factor models ship their item indexes beside the artifact, so a replica loads rather than rebuilds them.
+                // (Only the FAISS indexes are saved: the exact scan is built and calibrated when serving loads them.)
                 if let factors = final as? FactorModel {
-                    let indexBytes = try await TrainingThread.run {
-                        try ItemIndexes.build(model: factors, configuration: indexConfiguration, threads: threads).encode()
+                    var saved = indexConfiguration
+                    saved.scanLimit = 0
+                    let indexBytes = try await TrainingThread.run { [saved] in
+                        try ItemIndexes.build(model: factors, configuration: saved, threads: threads).encode()
                     }
                     try await artifacts.put(tenantID: job.tenantID, version: ItemIndexes.artifactName(version), bytes: indexBytes)
                 }

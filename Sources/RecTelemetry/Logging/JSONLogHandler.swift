@@ -123,14 +123,7 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// Now in RFC 3339 UTC with milliseconds, e.g. `2026-11-27T02:55:05.092Z`.
-    static func timestamp() -> String {
-        var out: [UInt8] = []
-        appendTimestamp(to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `timestamp()`'s text (without quotes) to `out`.
+    /// Appends now in RFC 3339 UTC with milliseconds (e.g. `2026-11-27T02:55:05.092Z`, without quotes) to `out`.
     static func appendTimestamp(to out: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
