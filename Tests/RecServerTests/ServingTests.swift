@@ -50,6 +50,15 @@ struct ServingTests {
         }
     }
 
+    @Test("recommendation ids are unique, fixed-width and ordered by the time they were made")
+    func recommendationIDs() {
+        let ids = (0..<2_000).map { RecommendationsController.recommendationID(at: 1_790_000_000_000 + Int64($0 / 100)) }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.count == 28 && $0.hasPrefix("rec_") && $0.dropFirst(4).allSatisfy(\.isHexDigit) })
+        #expect(ids == ids.sorted(), "stored in time order, they append to the primary key's index")
+        #expect(RecommendationsController.recommendationID(at: 1_790_000_000_001) > RecommendationsController.recommendationID(at: 1_790_000_000_000))
+    }
+
     /// Run with the exact scan (the default) and without it (the index answers every list).
     @Test("recommendations honour categories, properties, exclusions, seen items and availability, with exact counts",
           arguments: TestStore.all, [IndexConfiguration().scanLimit, 0])

@@ -79,11 +79,12 @@ struct RecommendationsController {
 
     /// Writes the response by hand (the hot path) and queues the list for attribution.
     private func respond(_ list: RankedList, kind: String, tenantID: String, userID: String?, itemID: String?) -> Response {
-        let id = Self.recommendationID()
+        let now = WallClock.nowMillis()
+        let id = Self.recommendationID(at: now)
         telemetry.serving.served(kind: kind, source: list.source.rawValue)
         log.record(ServedList(
             id: id, tenantID: tenantID, kind: kind, userID: userID, itemID: itemID, modelVersion: list.modelVersion,
-            source: list.source.rawValue, items: list.items.map(\.id), createdAt: WallClock.nowMillis()
+            source: list.source.rawValue, items: list.items.map(\.id), createdAt: now
         ))
         var out: [UInt8] = []
         out.reserveCapacity(96 + list.items.count * 48)
@@ -106,16 +107,18 @@ struct RecommendationsController {
         return JSONResponse.make(.ok, bytes: out)
     }
 
-    /// `rec_` and 24 hex digits: a per-process random salt mixed with a counter (unique without a system call per id).
-    static func recommendationID() -> String {
+    /// `rec_` and 24 hex digits: the time in milliseconds (11), then a per-process random salt (7) and a counter (6).
+    /// Unique without a system call per id, and time-ordered, so storing them appends to the primary key's index
+    /// instead of writing to random pages of it.
+    static func recommendationID(at millis: Int64) -> String {
         let count = idCounter.add(1, ordering: .relaxed).newValue
-        var mixed = idSalt &+ count &* 0x9E37_79B9_7F4A_7C15
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        mixed ^= mixed >> 31
-        let first = String(mixed, radix: 16)
-        let second = String(UInt32(truncatingIfNeeded: count ^ (idSalt >> 32)), radix: 16)
-        return "rec_" + String(repeating: "0", count: 16 - first.count) + first + String(repeating: "0", count: 8 - second.count) + second
+        let tail = (idSalt & 0xF_FFFF_FF00_0000) | (count & 0xFF_FFFF)
+        return "rec_" + hex(UInt64(max(0, millis)), digits: 11) + hex(tail, digits: 13)
+    }
+
+    private static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value & ((1 << (4 * digits)) - 1), radix: 16)
+        return String(repeating: "0", count: digits - text.count) + text
     }
 }
 

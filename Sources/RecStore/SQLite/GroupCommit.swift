@@ -1,9 +1,10 @@
+import RecCore
 import Synchronization
 
 /// Runs SQLite transactions submitted concurrently as savepoints inside one shared transaction, so one commit (one
 /// WAL write) serves every request that arrived while the previous commit ran. Each submitted body still succeeds
 /// or fails alone: a body that throws is rolled back to its savepoint, and nobody is answered before the shared
-/// commit succeeded.
+/// commit succeeded. Groups run on the writer's own thread, bodies included (it is their task's executor preference).
 final class GroupCommit: Sendable {
     /// One submitted transaction body and how to answer its caller.
     private struct Pending: Sendable {
@@ -12,6 +13,7 @@ final class GroupCommit: Sendable {
     }
 
     private let connection: SQLiteConnection
+    private let thread: WorkerThread
     private let queue = Mutex<(pending: [Pending], draining: Bool)>(([], false))
     /// The most bodies one shared transaction takes.
     static let maxGroup = 512
@@ -20,8 +22,9 @@ final class GroupCommit: Sendable {
     /// cannot start until it returns.
     @TaskLocal static var insideGroup = false
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, thread: WorkerThread) {
         self.connection = connection
+        self.thread = thread
     }
 
     /// Runs `body` in the next group and returns its value once that group has committed.
@@ -43,7 +46,7 @@ final class GroupCommit: Sendable {
                 return true
             }
             if startDrainer {
-                Task { await self.drain() }
+                Task(executorPreference: thread) { await self.drain() }
             }
         }
         // `set` ran before the group committed and `finish(nil)` was called.

@@ -2,8 +2,8 @@ import CSQLite
 
 /// Owns one `sqlite3*` handle and its prepared statements; closes them in `deinit`.
 ///
-/// `@unchecked Sendable`: every use happens while the owner (`SQLiteDatabase`) holds the lock guarding this
-/// connection, so the handle is never touched by two threads at once.
+/// `@unchecked Sendable`: `SQLiteDatabase` uses a reader only on that reader's `WorkerThread`, and the writer only in
+/// the one group commit draining at a time, so the handle is never touched by two threads at once.
 final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]

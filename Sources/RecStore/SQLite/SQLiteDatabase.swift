@@ -1,10 +1,14 @@
-/// The embedded store: one SQLite file in WAL mode, a single writer connection and a few reader connections.
+import RecCore
+
+/// The embedded store: one SQLite file in WAL mode, a single writer connection and a few reader connections, each
+/// connection used only on its own thread (SQLite blocks; the Swift concurrency pool must not).
 public final class SQLiteDatabase: SQLDatabase {
     /// Always `.sqlite`.
     public let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
+    private let writerThread: WorkerThread
     private let readers: [SQLiteConnection]
-    private let readerLocks: [AsyncLock]
+    private let readerThreads: [WorkerThread]
     private let nextReader = RoundRobin()
     private let groupCommit: GroupCommit
 
@@ -13,8 +17,14 @@ public final class SQLiteDatabase: SQLDatabase {
         writer = try SQLiteConnection(path: path, readOnly: false)
         try writer.exec(synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         readers = try (0..<max(1, readerCount)).map { _ in try SQLiteConnection(path: path, readOnly: false) }
-        readerLocks = readers.map { _ in AsyncLock() }
-        groupCommit = GroupCommit(connection: writer)
+        writerThread = WorkerThread(name: "sqlite-writer")
+        readerThreads = readers.indices.map { WorkerThread(name: "sqlite-reader-\($0)") }
+        groupCommit = GroupCommit(connection: writer, thread: writerThread)
+    }
+
+    deinit {
+        writerThread.stop()
+        for thread in readerThreads { thread.stop() }
     }
 
     /// Runs a write statement in its own (group-committed) transaction.
@@ -29,7 +39,9 @@ public final class SQLiteDatabase: SQLDatabase {
             return try await transaction { try await $0.query(query) }
         }
         let index = nextReader.next(readers.count)
-        return try await readerLocks[index].withLock { try readers[index].run(sql, binds, collect: true) }
+        let reader = readers[index]
+        // The reader's thread runs one statement at a time, so the connection needs no lock of its own.
+        return try await readerThreads[index].run { try reader.run(sql, binds, collect: true) }
     }
 
     /// Inserts rows one statement execution at a time inside a transaction (SQLite's fastest bulk path).
