@@ -38,6 +38,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
+        _ = ServiceBootstrap.runConcurrencyOnEventLoops()
         let environment = ProcessInfo.processInfo.environment
         var configuration = try ServiceBootstrap.configuration(environment)
         configuration.host = host

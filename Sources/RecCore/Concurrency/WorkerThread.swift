@@ -18,8 +18,7 @@ public final class WorkerThread: TaskExecutor, SerialExecutor, @unchecked Sendab
     public init(name: String) {
         // The thread holds this object until `stop()` lets its loop end.
         let thread = Thread { [self] in
-            Thread.current.name = name
-            Self.nameOSThread(name)
+            Self.nameCurrentThread(name)
             self.loop()
         }
         thread.start()
@@ -63,9 +62,11 @@ public final class WorkerThread: TaskExecutor, SerialExecutor, @unchecked Sendab
         condition.unlock()
     }
 
-    /// Names the calling OS thread through Linux's `/proc`: Foundation's own naming of it was seen to lose a race
-    /// about one time in a hundred, and Glibc's `pthread_setname_np` is not visible to Swift.
-    private static func nameOSThread(_ name: String) {
+    /// Names the calling thread, for Foundation and (through Linux's `/proc`) for the OS: Foundation's own naming of
+    /// the OS thread was seen to lose a race about one time in a hundred, and Glibc's `pthread_setname_np` is not
+    /// visible to Swift.
+    public static func nameCurrentThread(_ name: String) {
+        Thread.current.name = name
         #if os(Linux)
         let file = open("/proc/thread-self/comm", O_WRONLY)
         guard file >= 0 else { return }

@@ -137,8 +137,17 @@ public func buildApplication(
         logger: logger
     )
     if let service = opened.service { app.addServices(service) }
-    app.addServices(worker, IdempotencyPruner(store: store, readiness: readiness, logger: logger), serving, recommendationLog, monitors, alerts, deliveries)
-    if configuration.trainerEnabled { app.addServices(trainer) }
+    // Each background service on a thread of its own (the serving registry keeps one for its loads too).
+    app.addServices(
+        ThreadedService(service: worker, threadName: "rec-imports"),
+        ThreadedService(service: IdempotencyPruner(store: store, readiness: readiness, logger: logger), threadName: "rec-pruner"),
+        serving,
+        ThreadedService(service: recommendationLog, threadName: "rec-served-log"),
+        ThreadedService(service: monitors, threadName: "rec-monitors"),
+        ThreadedService(service: alerts, threadName: "rec-alerts"),
+        ThreadedService(service: deliveries, threadName: "rec-webhooks")
+    )
+    if configuration.trainerEnabled { app.addServices(ThreadedService(service: trainer, threadName: "rec-trainer")) }
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()

@@ -27,6 +27,8 @@ public final class ServingRegistry: Service, Sendable {
     }
     private let tenants = Mutex<[String: Entry]>([:])
     private let signal = WakeSignal()
+    /// Runs the polling and tenant loads (reading and decoding store pages), off the event loops.
+    private let thread = WorkerThread(name: "rec-serving")
     /// Rows read per interaction query.
     static let pageSize = 50_000
 
@@ -43,6 +45,10 @@ public final class ServingRegistry: Service, Sendable {
         self.logger = logger
     }
 
+    deinit {
+        thread.stop()
+    }
+
     /// The ranking engine requests use.
     var ranker: Ranker { Ranker(metrics: telemetry.serving, configuration: indexConfiguration) }
 
@@ -52,7 +58,7 @@ public final class ServingRegistry: Service, Sendable {
     func tenant(_ tenantID: String) async throws -> TenantServing {
         let entry: Entry = tenants.withLock { tenants in
             if let entry = tenants[tenantID] { return entry }
-            let task = Task {
+            let task = Task(executorPreference: thread) {
                 let tenant = try await self.load(tenantID: tenantID)
                 self.tenants.withLock { $0[tenantID] = .ready(tenant) }
                 return tenant
@@ -200,6 +206,10 @@ public final class ServingRegistry: Service, Sendable {
 
     /// Preloads tenants with a serving version (unless configured not to), then polls for changes made elsewhere until shutdown.
     public func run() async throws {
+        await withTaskExecutorPreference(thread) { await self.poll(untilShutdown: ()) }
+    }
+
+    private func poll(untilShutdown: Void) async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled && !self.readiness.migrated { try? await Task.sleep(for: .milliseconds(50)) }
             if self.preload, let versions = try? await self.store.servingVersions() {

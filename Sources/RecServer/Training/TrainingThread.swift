@@ -1,4 +1,5 @@
 import Foundation
+import RecCore
 
 /// Runs CPU-bound training on a thread of its own, so it never occupies an event loop or a Swift concurrency
 /// worker; the numeric kernels fan out further on their own bounded worker threads.
@@ -7,9 +8,9 @@ enum TrainingThread {
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                WorkerThread.nameCurrentThread("rec-training")
                 continuation.resume(with: Result { try body() })
             }
-            thread.name = "recommender-training"
             thread.stackSize = 16 << 20
             thread.start()
         }
