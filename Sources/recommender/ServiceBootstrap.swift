@@ -13,10 +13,11 @@ import Tracing
 /// What `serve` and `demo` share before building the app: the configuration from `RECOMMENDER_*` variables, and the
 /// process-wide telemetry backends, bootstrapped once here (never in the application builder).
 enum ServiceBootstrap {
-    /// Makes NIO's event loops the executor of Swift concurrency, so a request is parsed, answered and written on one
-    /// thread instead of hopping between the event loops and a separate pool (about 15% less CPU per request here).
-    /// Work that blocks or computes for long runs on threads of its own (SQLite, training, background services), never
-    /// on the loops. Must run before any task is enqueued; returns whether it took effect.
+    /// Makes NIO's event loops the executor of Swift concurrency, so request handling runs on the loops that read and
+    /// write the sockets instead of hopping to a separate pool and back (about 15% less CPU per request here). Work that
+    /// blocks or computes for long runs on threads of its own: SQLite, training and model loading, the background
+    /// services, uploads, swaps and catalogue changes. Called first thing in `serve` and `demo`, before they start any
+    /// task; returns whether it took effect (the log line of `serve` says).
     static func runConcurrencyOnEventLoops() -> Bool {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }

@@ -34,7 +34,9 @@ struct ImportResumeTests {
             // After the lease expired the owner takes the job up again and runs it to the end.
             let resumed = try #require(try await records.claimJob(kind: "import", owner: owner, now: now + 10, leaseUntil: now + 60_000))
             #expect(resumed.accepted == 4)
-            let outcome = await ImportRunner(store: records, telemetry: Telemetry(), job: resumed, owner: owner).run()
+            let thread = WorkerThread(name: "test-imports")
+            defer { thread.stop() }
+            let outcome = await ImportRunner(store: records, telemetry: Telemetry(), job: resumed, owner: owner, thread: thread).run()
             #expect(outcome.status == .succeeded)
             #expect(outcome.accepted == 10)
             #expect(try await records.interactionCount(tenantID: tenant.id) == 10)

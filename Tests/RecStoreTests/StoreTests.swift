@@ -62,6 +62,22 @@ struct StoreTests {
         }
     }
 
+    @Test("a served list whose id is already stored does not cost the rest of its batch", arguments: TestStore.all)
+    func servedListClash(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            func list(_ id: String, _ items: [String]) -> ServedList {
+                ServedList(id: id, tenantID: tenant, kind: "recommend", userID: "u1", itemID: nil, modelVersion: nil,
+                           source: "fallback", items: items, createdAt: 1)
+            }
+            let first = "rec_\(UUID().uuidString.prefix(8))", second = "rec_\(UUID().uuidString.prefix(8))"
+            try await records.recordServedLists([list(first, ["a"])])
+            try await records.recordServedLists([list(first, ["b"]), list(second, ["c"])])
+            #expect(try await records.servedList(tenantID: tenant, id: first)?.items == ["a"], "the stored list is kept")
+            #expect(try await records.servedList(tenantID: tenant, id: second)?.items == ["c"])
+        }
+    }
+
     @Test("values round-trip through binds unchanged, including quotes and non-ASCII text", arguments: TestStore.all)
     func bindsAreNeverSpliced(store: TestStore) async throws {
         try await store.withRecordStore { records throws in

@@ -52,6 +52,7 @@ public final class WorkerThread: TaskExecutor, SerialExecutor, @unchecked Sendab
     private func submit(_ work: @escaping () -> Void) {
         condition.lock()
         // Late work after the thread ended (a task resuming during teardown) runs on the caller rather than never.
+        // Owners stop their thread only once nothing prefers it any more (deinit, or the end of a service's run).
         if ended {
             condition.unlock()
             work()

@@ -137,9 +137,10 @@ public func buildApplication(
         logger: logger
     )
     if let service = opened.service { app.addServices(service) }
-    // Each background service on a thread of its own (the serving registry keeps one for its loads too).
+    // Each background service on a thread of its own (the import worker and the serving registry own theirs: the API
+    // hands them work too).
     app.addServices(
-        ThreadedService(service: worker, threadName: "rec-imports"),
+        worker,
         ThreadedService(service: IdempotencyPruner(store: store, readiness: readiness, logger: logger), threadName: "rec-pruner"),
         serving,
         ThreadedService(service: recommendationLog, threadName: "rec-served-log"),

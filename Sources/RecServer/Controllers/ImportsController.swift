@@ -27,15 +27,20 @@ struct ImportsController {
         let partial = path + ".part"
         var written = 0
         do {
-            let file = try ByteFile(path: partial, mode: "wb")
-            try await withSpan("import.spool") { _ in
-                for try await buffer in request.body {
-                    written += buffer.readableBytes
-                    if written > maxBytes { throw RecError.tooLarge("imports are limited to \(maxBytes) bytes") }
-                    try buffer.withUnsafeReadableBytes { try file.write($0) }
+            // File writes and the fsync block: they run on the import worker's thread, not the event loop.
+            written = try await withTaskExecutorPreference(worker.thread) {
+                var written = 0
+                let file = try ByteFile(path: partial, mode: "wb")
+                try await withSpan("import.spool") { _ in
+                    for try await buffer in request.body {
+                        written += buffer.readableBytes
+                        if written > maxBytes { throw RecError.tooLarge("imports are limited to \(maxBytes) bytes") }
+                        try buffer.withUnsafeReadableBytes { try file.write($0) }
+                    }
                 }
+                try file.close(sync: true)
+                return written
             }
-            try file.close(sync: true)
             guard written > 0 else { throw RecError.malformedBody("the upload is empty") }
             guard rename(partial, path) == 0 else { throw ImportFailure("cannot move the spooled upload into place") }
         } catch {

@@ -61,7 +61,8 @@ struct ModelsController {
         let version = try PathID.require(context, "version")
         guard let model = try await store.model(tenantID: caller.tenantID, version: version) else { throw RecError.notFound("model version") }
         // Never serve bytes that do not match what training wrote.
-        _ = try await artifacts.verifiedRead(tenantID: caller.tenantID, version: version, checksum: model.checksum)
+        // Reading and hashing the artifact is heavy: off the event loop, on the serving registry's thread.
+        _ = try await serving.onThread { try await artifacts.verifiedRead(tenantID: caller.tenantID, version: version, checksum: model.checksum) }
         let previous = try await store.promote(tenantID: caller.tenantID, version: version, action: "promote", now: WallClock.nowMillis())
         // Swap before answering, so this replica's next request is served by the new version (others poll for it).
         try? await serving.activate(tenantID: caller.tenantID, version: version)
@@ -84,7 +85,7 @@ struct ModelsController {
             throw RecError.conflict("no version was served before \(version)")
         }
         // Never roll back onto bytes that do not match what training wrote.
-        _ = try await artifacts.verifiedRead(tenantID: caller.tenantID, version: previous, checksum: target.checksum)
+        _ = try await serving.onThread { try await artifacts.verifiedRead(tenantID: caller.tenantID, version: previous, checksum: target.checksum) }
         let now = try await store.rollback(tenantID: caller.tenantID, version: version, expected: previous, now: WallClock.nowMillis())
         try? await serving.activate(tenantID: caller.tenantID, version: now)
         struct RolledBack: Encodable {

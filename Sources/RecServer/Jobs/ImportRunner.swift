@@ -10,6 +10,8 @@ struct ImportRunner {
     let telemetry: Telemetry
     let job: Job
     let owner: String
+    /// The worker's thread, where chunk commits run too (a plain `Task` would not inherit it).
+    let thread: WorkerThread
 
     /// How a run ended.
     struct Outcome {
@@ -119,7 +121,7 @@ struct ImportRunner {
         let kind = batch.kind
         let (progress, accepted, rejected, errors) = (outcome.progress, outcome.accepted + count, outcome.rejected, outcome.errors)
         let (store, telemetry, job, owner) = (store, telemetry, job, owner)
-        let task = Task {
+        let task = Task(executorPreference: thread) {
             let cancel = try await store.commitImportChunk(
                 jobID: job.id, tenantID: job.tenantID, owner: owner, rows: rows, checkpoint: checkpoint, progress: progress,
                 accepted: accepted, rejected: rejected, errors: errors, leaseUntil: WallClock.nowMillis() + ImportWorker.lease

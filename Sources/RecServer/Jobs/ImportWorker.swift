@@ -16,6 +16,8 @@ public final class ImportWorker: Service, Sendable {
     private let spoolDirectory: String
     private let logger: Logger
     private let signal = WakeSignal()
+    /// Runs the jobs (reading, parsing, validating) and the API's spooling of uploads, off the event loops.
+    let thread = WorkerThread(name: "rec-imports")
     /// Rows written per transaction.
     static let chunkSize = 20_000
     /// How many leases a job gets before it is failed.
@@ -33,6 +35,10 @@ public final class ImportWorker: Service, Sendable {
         self.logger = logger
     }
 
+    deinit {
+        thread.stop()
+    }
+
     /// Tells the worker a job may be waiting.
     public func wake() {
         signal.wake()
@@ -41,6 +47,10 @@ public final class ImportWorker: Service, Sendable {
     /// Polls for jobs until graceful shutdown: at once when woken, else every second. A job in progress is cancelled
     /// between chunks and, its lease expiring, is taken up again after a restart.
     public func run() async throws {
+        await withTaskExecutorPreference(thread) { await self.poll() }
+    }
+
+    private func poll() async {
         await cancelWhenGracefulShutdown {
             var lastSweep = ContinuousClock.now - .seconds(3_600)
             while !Task.isCancelled {
@@ -102,7 +112,7 @@ public final class ImportWorker: Service, Sendable {
         logger[metadataKey: "tenant"] = "\(job.tenantID)"
         logger[metadataKey: "rec.job_id"] = "\(job.id)"
         let started = ContinuousClock.now
-        let runner = ImportRunner(store: store, telemetry: telemetry, job: job, owner: instanceID)
+        let runner = ImportRunner(store: store, telemetry: telemetry, job: job, owner: instanceID, thread: thread)
         let outcome = await withSpan("import.run") { span in
             span.attributes["rec.tenant"] = job.tenantID
             span.attributes["rec.job_id"] = job.id

@@ -36,18 +36,24 @@ public final class RecommendationLog: Service, Sendable {
     /// Writes what is queued now.
     public func flush() async {
         while true {
-            let batch = buffer.withLock { buffer -> [ServedList] in
-                let batch = Array(buffer.prefix(2_000))
-                buffer.removeFirst(batch.count)
-                return batch
+            // Take everything at once: requests appending meanwhile never wait for a copy of the rest.
+            let queued = buffer.withLock { buffer -> [ServedList] in
+                var taken: [ServedList] = []
+                swap(&taken, &buffer)
+                return taken
             }
-            guard !batch.isEmpty else { return }
-            do {
-                try await store.recordServedLists(batch)
-            } catch {
-                metrics.unrecorded(batch.count)
-                logger.warning("recording served lists failed", metadata: ["rec.count": "\(batch.count)", "error": "\(error)"])
-                return
+            guard !queued.isEmpty else { return }
+            var start = queued.startIndex
+            while start < queued.endIndex {
+                let batch = Array(queued[start..<min(queued.endIndex, start + 2_000)])
+                do {
+                    try await store.recordServedLists(batch)
+                } catch {
+                    metrics.unrecorded(queued.endIndex - start)
+                    logger.warning("recording served lists failed", metadata: ["rec.count": "\(queued.endIndex - start)", "error": "\(error)"])
+                    return
+                }
+                start += batch.count
             }
         }
     }

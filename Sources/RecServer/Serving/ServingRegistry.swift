@@ -27,7 +27,8 @@ public final class ServingRegistry: Service, Sendable {
     }
     private let tenants = Mutex<[String: Entry]>([:])
     private let signal = WakeSignal()
-    /// Runs the polling and tenant loads (reading and decoding store pages), off the event loops.
+    /// Runs the polling, tenant loads, version swaps and local changes (reading and decoding store pages, rebuilding
+    /// views), off the event loops.
     private let thread = WorkerThread(name: "rec-serving")
     /// Rows read per interaction query.
     static let pageSize = 50_000
@@ -175,30 +176,41 @@ public final class ServingRegistry: Service, Sendable {
     /// Makes `version` the one served for `tenantID` (if the tenant is loaded; otherwise its first use loads it).
     /// Returns once the swap is done, so a caller promoting through this replica reads its own write.
     func activate(tenantID: String, version: String) async throws {
-        guard let tenant = await existing(tenantID) else { return }
-        guard tenant.view.model?.version != version else { return }
-        let model = try await loadModel(tenantID: tenantID, version: version)
-        let current = tenant.view.model?.version
-        tenant.install(model: model)
-        telemetry.serving.serving(tenant: tenantID, version: version, model: model.kind.rawValue)
-        logger.info("serving version swapped", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "rec.previous": "\(current ?? "none")"])
+        try await withTaskExecutorPreference(thread) {
+            guard let tenant = await existing(tenantID) else { return }
+            guard tenant.view.model?.version != version else { return }
+            let model = try await loadModel(tenantID: tenantID, version: version)
+            let current = tenant.view.model?.version
+            tenant.install(model: model)
+            telemetry.serving.serving(tenant: tenantID, version: version, model: model.kind.rawValue)
+            logger.info("serving version swapped", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "rec.previous": "\(current ?? "none")"])
+        }
+    }
+
+    /// Runs `body` on the registry's thread (for a caller's own heavy step before a swap, such as verifying an artifact).
+    func onThread<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(thread, operation: body)
     }
 
     // MARK: - Changes made through this replica
 
     /// Applies catalogue changes at once (other replicas notice them by polling).
     func itemsChanged(tenantID: String, upserted: [Item], deleted: [String]) async {
-        guard let tenant = await existing(tenantID) else { return }
-        tenant.applyLocal(upserted: upserted, deleted: deleted)
+        await withTaskExecutorPreference(thread) {
+            guard let tenant = await existing(tenantID) else { return }
+            tenant.applyLocal(upserted: upserted, deleted: deleted)
+        }
     }
 
     /// Reads a tenant's new interactions now, so the caller's next recommendation reflects them.
     func interactionsAdded(tenantID: String) async {
-        guard let tenant = await existing(tenantID) else { return }
-        do {
-            try await tail(tenantID: tenantID, activity: tenant.activity)
-        } catch {
-            signal.wake()
+        await withTaskExecutorPreference(thread) {
+            guard let tenant = await existing(tenantID) else { return }
+            do {
+                try await tail(tenantID: tenantID, activity: tenant.activity)
+            } catch {
+                signal.wake()
+            }
         }
     }
 

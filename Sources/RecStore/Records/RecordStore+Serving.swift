@@ -68,7 +68,8 @@ extension RecordStore {
                 try await db.insertMany(
                     table: "recommendations",
                     columns: ["id", "tenant_id", "kind", "user_id", "item_id", "model_version", "source", "items", "created_at"],
-                    rows: rows, suffix: ""
+                    // An id already stored (a replica's clash, or a batch retried) must not lose the rest of the batch.
+                    rows: rows, suffix: "ON CONFLICT (id) DO NOTHING"
                 )
             }
         }

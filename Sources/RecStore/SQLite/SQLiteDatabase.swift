@@ -66,7 +66,7 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 }
 
-/// The executor handed to a SQLite transaction body: the writer connection, already locked.
+/// The executor handed to a SQLite transaction body: the writer connection, used only by the group commit draining.
 struct SQLiteTransaction: SQLExecutor {
     let connection: SQLiteConnection
     var dialect: SQLDialect { .sqlite }
