@@ -1,15 +1,11 @@
 import Foundation
 @testable import RecServer
 import ServiceLifecycle
+import RecTesting
 import Testing
 
 @Suite("Background services on threads of their own")
 struct ThreadedServiceTests {
-    /// The OS name of the calling thread, from Linux's `/proc`.
-    static func threadName() -> String {
-        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .newlines)
-    }
-
     @Test("a wrapped service, the default actors it calls and its child tasks run on the service's thread")
     func runsOnItsThread() async throws {
         let probe = ThreadProbe()
@@ -26,7 +22,7 @@ private actor ThreadProbe {
 
     /// Records the calling thread (this actor's code runs wherever its caller's task prefers).
     func recordHere() {
-        names.append(ThreadedServiceTests.threadName())
+        names.append(currentThreadName())
     }
 
     func record(_ name: String) {
@@ -39,9 +35,9 @@ private struct ProbingService: Service {
     let probe: ThreadProbe
 
     func run() async throws {
-        await probe.record(ThreadedServiceTests.threadName())
+        await probe.record(currentThreadName())
         await probe.recordHere()
-        async let child = ThreadedServiceTests.threadName()
+        async let child = currentThreadName()
         await probe.record(await child)
     }
 }

@@ -1,15 +1,11 @@
 import Foundation
 import RecCore
 import RecStore
+import RecTesting
 import Testing
 
 @Suite("Worker threads")
 struct WorkerThreadTests {
-    /// The OS name of the calling thread (what `top -H` shows), from Linux's `/proc`.
-    static func threadName() -> String {
-        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .newlines)
-    }
-
     @Test("work runs on the named thread in submission order, and a task preferring the thread stays on it across suspensions")
     func runsInOrderOnItsThread() async throws {
         let thread = WorkerThread(name: "sqlite-test")
@@ -19,12 +15,12 @@ struct WorkerThreadTests {
             try await thread.run { log.append(index) }
         }
         #expect(log.values == Array(0..<500))
-        #expect(try await thread.run { Self.threadName() } == "sqlite-test")
+        #expect(try await thread.run { currentThreadName() } == "sqlite-test")
 
         let names = await Task(executorPreference: thread) { () async -> [String] in
-            let before = Self.threadName()
+            let before = currentThreadName()
             try? await Task.sleep(for: .milliseconds(5))
-            return [before, Self.threadName()]
+            return [before, currentThreadName()]
         }.value
         #expect(names == ["sqlite-test", "sqlite-test"])
     }
@@ -62,7 +58,7 @@ struct WorkerThreadTests {
                 group.addTask {
                     try await database.transaction { db in
                         try await db.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
-                        return Self.threadName()
+                        return currentThreadName()
                     }
                 }
             }
@@ -99,6 +95,6 @@ private actor PinnedCounter {
     /// Counts and reports the thread it ran on.
     func increment() -> (Int, String) {
         count += 1
-        return (count, WorkerThreadTests.threadName())
+        return (count, currentThreadName())
     }
 }
