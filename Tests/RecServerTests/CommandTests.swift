@@ -21,7 +21,7 @@ struct CommandTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("`tenants create` prints the tenant and a key the server then accepts; an incoming traceparent reaches the log")
+    @Test("`tenants create` prints the tenant and a key the server then accepts; an incoming traceparent reaches the log, and the last line before exit is written")
     func tenantsCreateAndTraceparent() async throws {
         let directory = try TestStore.temporaryDirectory()
         let created = try Self.run(["tenants", "create", "--data-dir", directory, "--name", "cli-tenant"])
@@ -44,9 +44,13 @@ struct CommandTests {
             let response = try await client.execute(request, timeout: .seconds(5))
             #expect(response.status == .ok)
             #expect(await server.terminate() == 0)
-            let line = try #require(server.logs().split(separator: "\n").first { $0.contains("\"http.route\":\"/api/v1/items\"") })
+            let logs = server.logs()
+            let line = try #require(logs.split(separator: "\n").first { $0.contains("\"http.route\":\"/api/v1/items\"") })
             #expect(line.contains("\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\""))
             #expect(!line.contains(key))
+            // The service ran its concurrency on the event loops, and the log line written just before exit is there.
+            #expect(logs.contains("\"rec.concurrency_on_event_loops\":\"true\""))
+            #expect(logs.split(separator: "\n").last?.contains("\"msg\":\"service stopped\"") == true, "\(logs.suffix(500))")
         } catch {
             _ = await server.terminate()
             try await client.shutdown()
