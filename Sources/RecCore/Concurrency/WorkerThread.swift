@@ -31,11 +31,6 @@ public final class WorkerThread: TaskExecutor, SerialExecutor, @unchecked Sendab
         }
     }
 
-    /// Queues `work` to run on this thread and returns at once.
-    public func execute(_ work: @escaping @Sendable () -> Void) {
-        submit(work)
-    }
-
     /// Runs a job of a task that prefers this executor or of an actor it serves (called by the concurrency runtime).
     public func enqueue(_ job: UnownedJob) {
         submit { job.runSynchronously(isolatedTo: self.asUnownedSerialExecutor(), taskExecutor: self.asUnownedTaskExecutor()) }

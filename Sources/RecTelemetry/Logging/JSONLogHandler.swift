@@ -81,7 +81,7 @@ public struct JSONLogHandler: LogHandler {
         }
         placeFixed(before: nil)
         out.append(UInt8(ascii: "}"))
-        sink.write(bytes: out, urgent: event.level >= .error)
+        sink.write(bytes: out)
     }
 
     /// Whether `a` (at position `i`) sorts before `b` (at `j`): by UTF-8 bytes, then by position.
