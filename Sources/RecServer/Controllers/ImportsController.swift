@@ -25,7 +25,7 @@ struct ImportsController {
         let jobID = Identifier.random(prefix: "j")
         let path = (spoolDirectory as NSString).appendingPathComponent("\(jobID).\(format.encoding.rawValue)")
         let partial = path + ".part"
-        var written = 0
+        let written: Int
         do {
             // File writes and the fsync block: they run on the import worker's thread, not the event loop.
             written = try await withTaskExecutorPreference(worker.thread) {

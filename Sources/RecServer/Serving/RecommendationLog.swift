@@ -46,16 +46,30 @@ public final class RecommendationLog: Service, Sendable {
             var start = queued.startIndex
             while start < queued.endIndex {
                 let batch = Array(queued[start..<min(queued.endIndex, start + 2_000)])
+                start += batch.count
                 do {
                     try await store.recordServedLists(batch)
                 } catch {
-                    metrics.unrecorded(queued.endIndex - start)
-                    logger.warning("recording served lists failed", metadata: ["rec.count": "\(queued.endIndex - start)", "error": "\(error)"])
+                    // This batch is lost; the lists after it go back in front of the queue for the next flush.
+                    metrics.unrecorded(batch.count)
+                    logger.warning("recording served lists failed", metadata: ["rec.count": "\(batch.count)", "error": "\(error)"])
+                    requeue(queued[start...])
                     return
                 }
-                start += batch.count
             }
         }
+    }
+
+    /// Puts lists back in front of the queue (oldest first), counting those beyond its capacity as unrecorded.
+    private func requeue(_ lists: ArraySlice<ServedList>) {
+        guard !lists.isEmpty else { return }
+        let dropped = buffer.withLock { buffer -> Int in
+            buffer.insert(contentsOf: lists, at: 0)
+            let excess = max(0, buffer.count - capacity)
+            buffer.removeLast(excess)
+            return excess
+        }
+        if dropped > 0 { metrics.unrecorded(dropped) }
     }
 
     /// Flushes every 200 ms until shutdown, then once more.
