@@ -218,10 +218,10 @@ public final class ServingRegistry: Service, Sendable {
 
     /// Preloads tenants with a serving version (unless configured not to), then polls for changes made elsewhere until shutdown.
     public func run() async throws {
-        await withTaskExecutorPreference(thread) { await self.poll(untilShutdown: ()) }
+        await withTaskExecutorPreference(thread) { await self.pollUntilShutdown() }
     }
 
-    private func poll(untilShutdown: Void) async {
+    private func pollUntilShutdown() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled && !self.readiness.migrated { try? await Task.sleep(for: .milliseconds(50)) }
             if self.preload, let versions = try? await self.store.servingVersions() {
