@@ -45,6 +45,56 @@ struct JSONLogHandlerTests {
         #expect(Set(keys).count == keys.count)
     }
 
+    @Test("an access-log line is the line the same fields as event metadata give; the request's fields win over the logger's")
+    func accessLine() throws {
+        let sink = LogSink.memory()
+        let provider = Logger.MetadataProvider { ["trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331"] }
+        var logger = Logger(label: "recommender") { label in
+            JSONLogHandler(label: label, sink: sink, level: .info, metadataProvider: provider)
+        }
+        logger[metadataKey: "hb.request.id"] = "r-1"
+        logger[metadataKey: "http.route"] = "from the logger"
+        logger[metadataKey: "zzz"] = "last"
+        logger[metadataKey: "session_token"] = "hidden"
+        let handler = try #require(logger.handler as? JSONLogHandler)
+        for entry in [
+            AccessLogEntry(method: "POST", route: "/api/v1/recommendations", status: 200, nanoseconds: 1_066_499, tenant: "t_1"),
+            AccessLogEntry(method: "GET", route: "NotFound", status: 404, nanoseconds: 12_000_000_500, tenant: nil),
+            AccessLogEntry(method: "GET", route: "/health/live", status: 200, nanoseconds: 40_000, tenant: nil),
+        ] {
+            handler.logRequest(entry)
+            logger.info("request completed", metadata: entry.metadata)
+        }
+        let lines = sink.lines
+        try #require(lines.count == 6)
+        func withoutTime(_ line: String) throws -> [String: String] {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+            #expect(object.removeValue(forKey: "ts") != nil)
+            return object
+        }
+        for pair in stride(from: 0, to: 6, by: 2) {
+            #expect(try withoutTime(lines[pair]) == (try withoutTime(lines[pair + 1])))
+            // The same keys in the same (sorted) order.
+            let keys = { (line: String) in line.split(separator: ",").map { $0.split(separator: ":")[0] } }
+            #expect(keys(lines[pair]) == keys(lines[pair + 1]))
+        }
+        let first = try withoutTime(lines[0])
+        #expect(first["duration_ms"] == "1.066")
+        #expect(first["http.route"] == "/api/v1/recommendations")
+        #expect(first["tenant"] == "t_1")
+        #expect(first["trace_id"] == "0af7651916cd43dd8448eb211c80319c")
+        #expect(first["session_token"] == "[REDACTED]")
+        #expect(first["msg"] == "request completed" && first["level"] == "info" && first["logger"] == "recommender")
+        #expect(try withoutTime(lines[2])["duration_ms"] == "12000.001")
+        #expect(try withoutTime(lines[2])["tenant"] == nil)
+        #expect(try withoutTime(lines[4])["duration_ms"] == "0.040")
+        // Below the level nothing is written.
+        var quiet = handler
+        quiet.logLevel = .warning
+        quiet.logRequest(AccessLogEntry(method: "GET", route: "/", status: 200, nanoseconds: 1, tenant: nil))
+        #expect(sink.lines.count == 6)
+    }
+
     @Test("secret keys are matched case-insensitively anywhere in the key")
     func redaction() {
         #expect(Redaction.isSecret("authorization"))

@@ -61,14 +61,12 @@ struct RequestTelemetryMiddleware: RouterMiddleware {
         }
         metrics.record(route: route, method: method, status: status, nanoseconds: nanos)
         slo?.recordRequest(route: route, method: method, status: status, seconds: Double(nanos) / 1e9, tenant: context.caller?.tenantID)
-        var metadata: Logger.Metadata = [
-            "http.request.method": .string(method),
-            "http.route": .string(route),
-            "http.response.status_code": .string(String(status)),
-            "duration_ms": .string(String((Double(nanos) / 1_000).rounded() / 1_000)),
-        ]
-        if let tenant = context.caller?.tenantID { metadata["tenant"] = .string(tenant) }
-        context.logger.info("request completed", metadata: metadata)
+        let entry = AccessLogEntry(method: method, route: route, status: status, nanoseconds: nanos, tenant: context.caller?.tenantID)
+        if let handler = context.logger.handler as? JSONLogHandler {
+            handler.logRequest(entry)
+        } else {
+            context.logger.info("request completed", metadata: entry.metadata)
+        }
         span.end()
     }
 }
