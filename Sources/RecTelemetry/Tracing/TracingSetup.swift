@@ -3,7 +3,8 @@ import ServiceLifecycle
 import Tracing
 
 /// Builds the process tracer from the standard `OTEL_*` environment: spans always get W3C ids (so logs carry them),
-/// and are exported over OTLP/HTTP protobuf only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces variant) is set.
+/// and are exported over OTLP/HTTP protobuf by swift-otel when `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces variant)
+/// is set; otherwise the `LocalTracer` gives the ids and records nothing.
 public enum TracingSetup {
     /// An environment value the OTLP/HTTP-only build cannot honour.
     public struct InvalidEnvironment: Error, CustomStringConvertible {
@@ -24,15 +25,15 @@ public enum TracingSetup {
                 throw InvalidEnvironment(description: "\(key)=\(value) is not supported: this build exports OTLP over http/protobuf only")
             }
         }
+        // Without an exporter, spans exist only to give log lines and outgoing requests trace and span ids: the local
+        // tracer does that without recording anything.
+        guard exportEnabled(environment) else { return (LocalTracer(), TracerIdleService()) }
         var config = OTel.Configuration.default
         config.serviceName = environment["OTEL_SERVICE_NAME"] ?? serviceName
         config.diagnosticLogLevel = .warning
         config.logs.enabled = false
         config.metrics.enabled = false
-        config.traces.exporter = exportEnabled(environment) ? .otlp : .none
-        // Without an exporter nothing would read recorded spans: drop them (cheaply) but keep giving every request a
-        // fresh trace context, so log lines still carry trace and span ids.
-        if !exportEnabled(environment) { config.traces.sampler = .parentBasedAlwaysOff }
+        config.traces.exporter = .otlp
         config.traces.otlpExporter.protocol = .httpProtobuf
         let backend = try OTel.makeTracingBackend(configuration: config)
         return (backend.factory, backend.service)
