@@ -44,7 +44,8 @@ let package = Package(
         // Already built for swift-otel; named for its traceparent parsing and ids, which the local tracer uses.
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        // Already built for Hummingbird; named for NIOCore/NIOPosix, whose event loops `serve` makes the concurrency executor.
+        // Already built for Hummingbird; named for NIOCore/NIOPosix, whose event loops `serve` makes the concurrency executor
+        // (and on which the log sink defers its writes).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -93,6 +94,7 @@ let package = Package(
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -175,7 +177,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RecTelemetryTests",
-            dependencies: ["RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

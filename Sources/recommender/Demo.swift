@@ -39,6 +39,8 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         _ = ServiceBootstrap.runConcurrencyOnEventLoops()
+        // Lines logged on the event loops wait for the loop's next round of work: write them before exiting.
+        defer { LogSink.standardOutput.flush() }
         let environment = ProcessInfo.processInfo.environment
         var configuration = try ServiceBootstrap.configuration(environment)
         configuration.host = host

@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let onEventLoops = ServiceBootstrap.runConcurrencyOnEventLoops()
+        // Lines logged on the event loops wait for the loop's next round of work: write them before exiting.
+        defer { LogSink.standardOutput.flush() }
         let environment = ProcessInfo.processInfo.environment
         var configuration = try ServiceBootstrap.configuration(environment)
         // Flags win over the environment.
