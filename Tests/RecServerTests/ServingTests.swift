@@ -62,6 +62,21 @@ struct ServingTests {
         #expect(overTime == overTime.sorted(), "stored in time order, they append to the primary key's index")
     }
 
+    @Test("popularity is ranked by the tail, at most once a second, and only read on the request path")
+    func popularityRanking() async throws {
+        let activity = TenantActivity(rereadWindow: 0)
+        activity.apply([(1, "u1", "a", 1, 0), (2, "u2", "b", 1, 0), (3, "u3", "b", 1, 0), (4, "u3", "c", -1, 0)])
+        #expect(activity.popular().isEmpty, "reading never ranks")
+        activity.rankPopularIfDue()
+        #expect(activity.popular() == ["b", "a"], "by count, then id; negative weights do not count")
+        activity.apply([(5, "u4", "a", 1, 0), (6, "u5", "a", 1, 0)])
+        activity.rankPopularIfDue()
+        #expect(activity.popular() == ["b", "a"], "not again within the second")
+        try await Task.sleep(for: .milliseconds(1_050))
+        activity.rankPopularIfDue()
+        #expect(activity.popular() == ["a", "b"])
+    }
+
     /// Run with the exact scan (the default) and without it (the index answers every list).
     @Test("recommendations honour categories, properties, exclusions, seen items and availability, with exact counts",
           arguments: TestStore.all, [IndexConfiguration().scanLimit, 0])

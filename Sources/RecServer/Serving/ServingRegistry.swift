@@ -133,13 +133,15 @@ public final class ServingRegistry: Service, Sendable {
         return try await TrainingThread.run { ItemCatalogue(items: snapshot, generation: generation) }
     }
 
-    /// Applies the tenant's interactions newer than those already applied.
+    /// Applies the tenant's interactions newer than those already applied, then ranks popularity again if it is due
+    /// (every poll round tails every tenant, so a ranking is at most a second and a round behind).
     private func tail(tenantID: String, activity: TenantActivity) async throws {
         while true {
             let page = try await store.interactionPage(tenantID: tenantID, afterID: activity.tailStart, limit: Self.pageSize)
             let added = activity.apply(page)
-            guard page.count == Self.pageSize, added > 0 else { return }
+            guard page.count == Self.pageSize, added > 0 else { break }
         }
+        activity.rankPopularIfDue()
     }
 
     // MARK: - Models

@@ -66,18 +66,23 @@ final class TenantActivity: Sendable {
         state.withLock { $0.histories[userID] } ?? UserHistory()
     }
 
-    /// Item ids by descending interaction count (ties by id), recomputed lazily after changes, at most once a second.
+    /// Item ids by descending interaction count (ties by id), as `rankPopularIfDue` last ranked them (never sorted
+    /// here: this is on the request path).
     func popular() -> [String] {
+        state.withLock { $0.popular }
+    }
+
+    /// Ranks the items for `popular()` again when interactions changed the counts and the last ranking is a second old
+    /// or more: a sort of every item's count, run by the serving registry after each tail, on its own thread.
+    func rankPopularIfDue() {
         let now = ContinuousClock.now
-        if let cached = state.withLock({ $0.popularStale && now - $0.popularAt > .seconds(1) ? nil : $0.popular }) { return cached }
-        let counts = state.withLock { $0.counts }
+        guard let counts = state.withLock({ $0.popularStale && now - $0.popularAt >= .seconds(1) ? $0.counts : nil }) else { return }
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         state.withLock { state in
             state.popular = ranked
             state.popularStale = false
             state.popularAt = now
         }
-        return ranked
     }
 
     /// How often `item` was interacted with.
