@@ -67,7 +67,7 @@ struct Demo: AsyncParsableCommand {
             tasks.addTask {
                 do {
                     let started = ContinuousClock.now
-                    let data = DemoData(itemCount: itemCount, userCount: userCount)
+                    let data = try await DemoData.generate(itemCount: itemCount, userCount: userCount)
                     let summary = try await DemoSetup.run(parts: parts, data: data, logger: logger)
                     print(Self.instructions(summary, base: "http://\(host):\(port)", seconds: (ContinuousClock.now - started).components.seconds))
                     fflush(nil)

@@ -78,6 +78,27 @@ struct StoreTests {
         }
     }
 
+    @Test("served lists older than the cut-off are deleted a batch at a time, per tenant; newer ones and other tenants' stay", arguments: TestStore.all)
+    func servedListPruning(store: TestStore) async throws {
+        try await store.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))", other = "t_\(UUID().uuidString.prefix(8))"
+            func list(_ tenantID: String, at createdAt: Int64) -> ServedList {
+                ServedList(id: "rec_\(UUID().uuidString)", tenantID: tenantID, kind: "recommendations", userID: "u1", itemID: nil,
+                           modelVersion: nil, source: "fallback", items: ["a"], createdAt: createdAt)
+            }
+            let old = [list(tenant, at: 10), list(tenant, at: 20), list(tenant, at: 30)]
+            let kept = [list(tenant, at: 50), list(tenant, at: 60)]
+            let elsewhere = list(other, at: 10)
+            try await records.recordServedLists(old + kept + [elsewhere])
+            #expect(try await records.pruneServedLists(tenantID: tenant, before: 50, limit: 2) == 2)
+            #expect(try await records.pruneServedLists(tenantID: tenant, before: 50, limit: 2) == 1)
+            #expect(try await records.pruneServedLists(tenantID: tenant, before: 50, limit: 2) == 0)
+            for list in old { #expect(try await records.servedList(tenantID: tenant, id: list.id) == nil) }
+            for list in kept { #expect(try await records.servedList(tenantID: tenant, id: list.id) != nil) }
+            #expect(try await records.servedList(tenantID: other, id: elsewhere.id) != nil)
+        }
+    }
+
     @Test("values round-trip through binds unchanged, including quotes and non-ASCII text", arguments: TestStore.all)
     func bindsAreNeverSpliced(store: TestStore) async throws {
         try await store.withRecordStore { records throws in

@@ -141,7 +141,7 @@ public func buildApplication(
     // hands them work too).
     app.addServices(
         worker,
-        ThreadedService(service: IdempotencyPruner(store: store, readiness: readiness, logger: logger), threadName: "rec-pruner"),
+        ThreadedService(service: RetentionPruner(store: store, readiness: readiness, servedRetentionMillis: configuration.servedRetentionMillis, logger: logger), threadName: "rec-pruner"),
         serving,
         ThreadedService(service: recommendationLog, threadName: "rec-served-log"),
         ThreadedService(service: monitors, threadName: "rec-monitors"),

@@ -51,6 +51,15 @@ public struct AppConfiguration: Sendable {
     public var deliveries = DeliverySettings()
     /// The service's own address, as alerts link to it (`externalURL`, `generatorURL`); empty when unknown.
     public var externalURL = ""
+    /// How long served lists are kept (for attribution, the online monitors and `GET /recommendations/{id}`), in days;
+    /// nil for the default: 7, or a day more than the attribution window when that is longer.
+    public var servedRetentionDays: Int?
+
+    /// How long served lists are kept, in milliseconds.
+    public var servedRetentionMillis: Int64 {
+        if let servedRetentionDays { return Int64(servedRetentionDays) * 86_400_000 }
+        return max(7 * 86_400_000, monitors.attributionMillis + 86_400_000)
+    }
 
     /// Where artifacts are stored.
     public enum ArtifactLocation: Sendable, Equatable {
@@ -162,6 +171,12 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_SQLITE_SYNCHRONOUS"] {
             guard ["FULL", "NORMAL"].contains(text.uppercased()) else { throw ConfigurationError("RECOMMENDER_SQLITE_SYNCHRONOUS must be FULL or NORMAL") }
             sqliteSynchronousFull = text.uppercased() == "FULL"
+        }
+        if let text = environment["RECOMMENDER_SERVED_RETENTION_DAYS"] {
+            servedRetentionDays = try Self.integer(text, "RECOMMENDER_SERVED_RETENTION_DAYS", in: 1...3_650)
+            guard servedRetentionMillis > monitors.attributionMillis else {
+                throw ConfigurationError("RECOMMENDER_SERVED_RETENTION_DAYS must be longer than the attribution window (RECOMMENDER_ATTRIBUTION_MINUTES)")
+            }
         }
     }
 

@@ -16,6 +16,12 @@ public struct DemoData: Sendable {
     /// Category names.
     public static let categories = ["books", "music", "films", "games", "garden", "kitchen", "sports", "toys", "travel", "fashion", "beauty", "tech"]
 
+    /// Generates the shop on a thread of its own: it computes for a while, and `demo` runs Swift concurrency on the
+    /// event loops that serve requests.
+    public static func generate(itemCount: Int, userCount: Int) async throws -> DemoData {
+        try await TrainingThread.run { DemoData(itemCount: itemCount, userCount: userCount) }
+    }
+
     /// Generates `itemCount` items and `userCount` users' events.
     public init(itemCount: Int = 2_000, userCount: Int = 1_000, seed: UInt64 = 7, now: Int64 = WallClock.nowMillis()) {
         var random = SeededGenerator(seed: seed)

@@ -75,6 +75,18 @@ extension RecordStore {
         }
     }
 
+    /// Deletes up to `limit` of a tenant's served lists made before `before`; returns how many it deleted (batches keep
+    /// each statement short, so the writer is never held for long).
+    public func pruneServedLists(tenantID: String, before: Int64, limit: Int) async throws -> Int {
+        try await measure("prune_served_lists") {
+            try await database.query("""
+                DELETE FROM recommendations WHERE id IN (
+                    SELECT id FROM recommendations WHERE tenant_id = \(tenantID) AND created_at < \(before) LIMIT \(Int64(limit))
+                ) RETURNING id
+                """).count
+        }
+    }
+
     /// One served list of a tenant.
     public func servedList(tenantID: String, id: String) async throws -> ServedList? {
         try await measure("get_served_list") {
