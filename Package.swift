@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "RecTelemetryTests",
             dependencies: [
-                "RecTelemetry", .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+                "RecTelemetry", "RecCore", .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

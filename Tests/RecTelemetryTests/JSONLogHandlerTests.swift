@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RecCore
 @testable import RecTelemetry
 import Testing
 
@@ -95,6 +96,24 @@ struct JSONLogHandlerTests {
         #expect(sink.lines.count == 6)
     }
 
+    @Test("keys are in UTF-8 byte order, also when they share their first eight bytes, contain NUL or are not ASCII")
+    func byteOrder() throws {
+        let sink = LogSink.memory()
+        let logger = Logger(label: "t") { label in JSONLogHandler(label: label, sink: sink, level: .info) }
+        let keys = ["z", "é", "http.request.b", "abcdefgh\u{0}", "Z", "http.request.a", "abcdefghi", "abcdefgh", "a", "msgs", "m"]
+        logger.info("m", metadata: Dictionary(uniqueKeysWithValues: keys.map { ($0, Logger.Metadata.Value.string("v")) }))
+        let line = try #require(sink.lines.first)
+        let timestamp = try #require(line.range(of: #""ts":"[^"]*""#, options: .regularExpression))
+        let expected = (keys + ["level", "logger", "msg", "ts"])
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .map { key in
+                let value = ["level": "info", "logger": "t", "msg": "m", "ts": "TS"][key] ?? "v"
+                return JSONText.quoted(key) + ":" + JSONText.quoted(value)
+            }
+        #expect(line.replacingCharacters(in: timestamp, with: #""ts":"TS""#) == "{" + expected.joined(separator: ",") + "}")
+        #expect(expected.first?.hasPrefix(#""Z""#) == true && expected.last?.hasPrefix(#""é""#) == true)
+    }
+
     @Test("secret keys are matched case-insensitively anywhere in the key")
     func redaction() {
         #expect(Redaction.isSecret("authorization"))
@@ -103,6 +122,11 @@ struct JSONLogHandlerTests {
         #expect(Redaction.isSecret("PASSWORD"))
         #expect(!Redaction.isSecret("tenant"))
         #expect(!Redaction.isSecret("tok"))
+        #expect(Redaction.isSecret("xcookie"), "a marker ending at the last byte")
+        #expect(Redaction.isSecret("ttoken"), "a marker after a false start")
+        #expect(Redaction.isSecret("Set-Cookie"))
+        #expect(Redaction.isSecret("tokens_left"))
+        #expect(!Redaction.isSecret("passwor"))
         #expect(!Redaction.isSecret(""))
     }
 }

@@ -73,6 +73,36 @@ struct LogSinkTests {
             return pipe.available().count
         }.get()
         #expect(bigSeen == 70_001)
+        // Warnings and errors do not wait.
+        let urgentSeen = try await loop.submit { () -> String in
+            sink.write(bytes: Array("an error".utf8), urgent: true)
+            return pipe.available()
+        }.get()
+        #expect(urgentSeen == "an error\n")
+        try await group.shutdownGracefully()
+    }
+
+    @Test("a loop's lines go out after its own round, even while another loop that logged is still busy")
+    func eachLoopWritesItsOwn() async throws {
+        let pipe = try Output()
+        let sink = LogSink.file(descriptor: pipe.write)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let busy = group.next(), other = group.next()
+        #expect(busy !== other)
+        let release = DispatchSemaphore(value: 0), logged = DispatchSemaphore(value: 0)
+        let held = busy.submit {
+            sink.write(bytes: Array("from the busy loop".utf8))
+            logged.signal()
+            release.wait()  // this loop's round does not end until the test says so
+        }
+        logged.wait()
+        try await other.submit { sink.write(bytes: Array("from the other loop".utf8)) }.get()
+        try await other.submit {}.get()
+        #expect(pipe.available() == "from the busy loop\nfrom the other loop\n")
+        release.signal()
+        try await held.get()
+        try await busy.submit {}.get()
+        #expect(pipe.available() == "")
         try await group.shutdownGracefully()
     }
 }

@@ -32,7 +32,7 @@ public struct JSONLogHandler: LogHandler {
     /// Writes one log event as a JSON line, keys in order (built by hand, without merging dictionaries or comparing keys
     /// as Strings).
     public func log(event: LogEvent) {
-        writeLine(fixed: Self.eventFields, extra: event.metadata) { field, out in
+        writeLine(fixed: Self.eventFields, extra: event.metadata, urgent: event.level >= .warning) { field, out in
             switch field {
             case .level: JSONText.appendQuoted(event.level.rawValue, to: &out)
             case .logger: JSONText.appendQuoted(label, to: &out)
@@ -47,7 +47,7 @@ public struct JSONLogHandler: LogHandler {
     /// request).
     public func logRequest(_ request: AccessLogEntry) {
         guard logLevel <= .info else { return }
-        writeLine(fixed: request.tenant == nil ? Self.requestFieldsWithoutTenant : Self.requestFields, extra: nil) { field, out in
+        writeLine(fixed: request.tenant == nil ? Self.requestFieldsWithoutTenant : Self.requestFields, extra: nil, urgent: request.status >= 500) { field, out in
             switch field {
             case .level: JSONText.appendQuoted(Logger.Level.info.rawValue, to: &out)
             case .logger: JSONText.appendQuoted(label, to: &out)
@@ -63,8 +63,9 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// Writes `fixed` (sorted, written by `value`) merged in key order with the handler's, the provider's and `extra`
-    /// metadata (later sources win among those; none overrides a fixed field), secrets redacted.
-    private func writeLine(fixed: [FixedField], extra: Logger.Metadata?, value: (Field, inout [UInt8]) -> Void) {
+    /// metadata (later sources win among those; none overrides a fixed field), secrets redacted; an `urgent` line is
+    /// written before this returns (see `LogSink`).
+    private func writeLine(fixed: [FixedField], extra: Logger.Metadata?, urgent: Bool, value: (Field, inout [UInt8]) -> Void) {
         var names: [String] = []
         var values: [Logger.Metadata.Value] = []
         var keys: [SortKey] = []
@@ -125,7 +126,7 @@ public struct JSONLogHandler: LogHandler {
         }
         placeFixed(before: nil)
         out.append(UInt8(ascii: "}"))
-        sink.write(bytes: out)
+        sink.write(bytes: out, urgent: urgent)
     }
 
     /// The fields a line's handler writes itself.
