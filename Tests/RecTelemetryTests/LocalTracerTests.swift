@@ -12,7 +12,7 @@ struct LocalTracerTests {
 
     private let tracer = LocalTracer()
 
-    private func start(_ name: String, in context: ServiceContext) -> NoOpTracer.NoOpSpan {
+    private func start(_ name: String, in context: ServiceContext, with tracer: LocalTracer = LocalTracer()) -> NoOpTracer.NoOpSpan {
         tracer.startSpan(name, context: context, ofKind: .internal, at: DefaultTracerClock.now, function: #function, file: #fileID, line: #line)
     }
 
@@ -68,6 +68,41 @@ struct LocalTracerTests {
         #expect(metadata?["trace_id"] == .string(ids.traceIDHex))
         #expect(metadata?["span_id"] == .string(ids.spanIDHex))
         #expect(metadata?["trace_flags"] == "0")
+    }
+
+    @Test("without an endpoint the setup gives the local tracer, honouring OTEL_PROPAGATORS and OTEL_TRACES_SAMPLER; bad values name the variable")
+    func setup() throws {
+        #expect(try TracingSetup.make(environment: [:]).tracer is LocalTracer)
+        let sampledParent = ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]
+        func flags(_ environment: [String: String], parent: [String: String]? = nil) throws -> UInt8? {
+            let tracer = try TracingSetup.localTracer(environment: environment)
+            var context = ServiceContext.topLevel
+            if let parent { tracer.extract(parent, into: &context, using: Headers()) }
+            return start("span", in: context, with: tracer).context.localSpanContext?.flags
+        }
+
+        let quiet = try TracingSetup.localTracer(environment: ["OTEL_PROPAGATORS": "none"])
+        var context = ServiceContext.topLevel
+        quiet.extract(sampledParent, into: &context, using: Headers())
+        #expect(context.localSpanContext == nil)
+        #expect(try TracingSetup.localTracer(environment: ["OTEL_PROPAGATORS": "tracecontext, baggage"]).propagates)
+
+        #expect(try flags([:]) == 0)
+        #expect(try flags([:], parent: sampledParent) == 1)
+        #expect(try flags(["OTEL_TRACES_SAMPLER": "always_on"]) == 1)
+        #expect(try flags(["OTEL_TRACES_SAMPLER": "always_off"], parent: sampledParent) == 0)
+        #expect(try flags(["OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0"]) == 0)
+        #expect(try flags(["OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0"], parent: sampledParent) == 1)
+        let half = try TracingSetup.localTracer(environment: ["OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.5"])
+        let sampled = (0..<10_000).filter { _ in start("root", in: .topLevel, with: half).context.localSpanContext?.flags == 1 }.count
+        #expect((4_500...5_500).contains(sampled), "\(sampled)")
+
+        for (variable, value) in [("OTEL_PROPAGATORS", "b3"), ("OTEL_TRACES_SAMPLER", "jaeger_remote"), ("OTEL_TRACES_SAMPLER_ARG", "2")] {
+            var environment = [variable: value]
+            if variable == "OTEL_TRACES_SAMPLER_ARG" { environment["OTEL_TRACES_SAMPLER"] = "traceidratio" }
+            let error = #expect(throws: TracingSetup.InvalidEnvironment.self) { try TracingSetup.make(environment: environment) }
+            #expect(error?.description.contains(variable) == true)
+        }
     }
 
     @Test("ids are distinct and never zero")

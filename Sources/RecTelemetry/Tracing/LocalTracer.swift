@@ -3,18 +3,27 @@ import Logging
 import Tracing
 import W3CTraceContext
 
-/// The tracer when spans are not exported: every span gets W3C ids (continuing an incoming `traceparent`, whose flags
-/// and `tracestate` it passes on), so log lines and outgoing requests carry them, and nothing is recorded. swift-otel's
+/// The tracer when spans are not exported: every span gets W3C ids (continuing an incoming `traceparent`, whose
+/// `tracestate` it passes on), so log lines and outgoing requests carry them, and nothing is recorded. swift-otel's
 /// tracer does the same with a dropping sampler, but draws each id with a system call under a lock and formats ids for
-/// logs through byte arrays; this one costs an atomic add an id.
+/// logs through byte arrays; this one costs an atomic add an id. It honours `OTEL_PROPAGATORS` (`tracecontext` or
+/// `none`) and `OTEL_TRACES_SAMPLER` (the sampled flag it gives new traces), through `TracingSetup`.
 public struct LocalTracer: Tracer {
     /// Its spans record nothing and keep their context.
     public typealias Span = NoOpTracer.NoOpSpan
 
-    /// Creates the tracer.
-    public init() {}
+    /// Whether `traceparent` and `tracestate` are read from requests and written to outgoing ones.
+    public let propagates: Bool
+    /// Which spans are flagged as sampled.
+    public let sampler: LocalSampler
 
-    /// Starts a span: a child of the context's span (same trace, flags and state, a new span id), or a new trace.
+    /// Creates the tracer.
+    public init(propagates: Bool = true, sampler: LocalSampler = .parentBasedAlwaysOff) {
+        self.propagates = propagates
+        self.sampler = sampler
+    }
+
+    /// Starts a span: a child of the context's span (same trace and state, a new span id), or a new trace.
     public func startSpan<Instant: TracerInstant>(
         _ operationName: String,
         context: @autoclosure () -> ServiceContext,
@@ -27,9 +36,14 @@ public struct LocalTracer: Tracer {
         var context = context()
         if var span = context.localSpanContext {
             span.spanID = LocalTraceIDs.next()
+            span.flags = sampler.flags(traceLow: span.traceLow, parentFlags: span.flags)
             context.localSpanContext = span
         } else {
-            context.localSpanContext = LocalSpanContext(traceHigh: LocalTraceIDs.next(), traceLow: LocalTraceIDs.next(), spanID: LocalTraceIDs.next(), flags: 0)
+            let traceLow = LocalTraceIDs.next()
+            context.localSpanContext = LocalSpanContext(
+                traceHigh: LocalTraceIDs.next(), traceLow: traceLow, spanID: LocalTraceIDs.next(),
+                flags: sampler.flags(traceLow: traceLow, parentFlags: nil)
+            )
         }
         return NoOpTracer.NoOpSpan(context: context)
     }
@@ -41,7 +55,7 @@ public struct LocalTracer: Tracer {
     /// not parse starts a new trace).
     public func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
     where Extract.Carrier == Carrier {
-        guard let parent = extractor.extract(key: "traceparent", from: carrier) else { return }
+        guard propagates, let parent = extractor.extract(key: "traceparent", from: carrier) else { return }
         let state = extractor.extract(key: "tracestate", from: carrier)
         if let parsed = (try? TraceContext(traceParentHeaderValue: parent, traceStateHeaderValue: state))
             ?? (try? TraceContext(traceParentHeaderValue: parent)) {
@@ -52,7 +66,7 @@ public struct LocalTracer: Tracer {
     /// Writes `traceparent` (and `tracestate` when there is one) for the context's span.
     public func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
     where Inject.Carrier == Carrier {
-        guard let span = context.localSpanContext else { return }
+        guard propagates, let span = context.localSpanContext else { return }
         let traceContext = span.traceContext
         injector.inject(traceContext.traceParentHeaderValue, forKey: "traceparent", into: &carrier)
         if let state = traceContext.traceStateHeaderValue { injector.inject(state, forKey: "tracestate", into: &carrier) }

@@ -1,3 +1,4 @@
+import Foundation
 import OTel
 import ServiceLifecycle
 import Tracing
@@ -27,7 +28,7 @@ public enum TracingSetup {
         }
         // Without an exporter, spans exist only to give log lines and outgoing requests trace and span ids: the local
         // tracer does that without recording anything.
-        guard exportEnabled(environment) else { return (LocalTracer(), TracerIdleService()) }
+        guard exportEnabled(environment) else { return (try localTracer(environment: environment), TracerIdleService()) }
         var config = OTel.Configuration.default
         config.serviceName = environment["OTEL_SERVICE_NAME"] ?? serviceName
         config.diagnosticLogLevel = .warning
@@ -37,5 +38,15 @@ public enum TracingSetup {
         config.traces.otlpExporter.protocol = .httpProtobuf
         let backend = try OTel.makeTracingBackend(configuration: config)
         return (backend.factory, backend.service)
+    }
+
+    /// The local tracer the environment asks for: `OTEL_PROPAGATORS` (`tracecontext`, the default, or `none`;
+    /// `baggage` is accepted and not propagated) and `OTEL_TRACES_SAMPLER`.
+    static func localTracer(environment: [String: String]) throws -> LocalTracer {
+        let names = (environment["OTEL_PROPAGATORS"] ?? "tracecontext").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for name in names where !["tracecontext", "baggage", "none"].contains(name) {
+            throw InvalidEnvironment(description: "OTEL_PROPAGATORS=\(name) is not supported without an OTLP endpoint: use tracecontext or none")
+        }
+        return LocalTracer(propagates: names.contains("tracecontext"), sampler: try LocalSampler.from(environment: environment))
     }
 }
