@@ -62,19 +62,27 @@ struct ServingTests {
         #expect(overTime == overTime.sorted(), "stored in time order, they append to the primary key's index")
     }
 
-    @Test("popularity is ranked by the tail, at most once a second, and only read on the request path")
+    @Test("popularity is ranked off the request path, at most once a second, by one claiming task at a time")
     func popularityRanking() async throws {
         let activity = TenantActivity(rereadWindow: 0)
         activity.apply([(1, "u1", "a", 1, 0), (2, "u2", "b", 1, 0), (3, "u3", "b", 1, 0), (4, "u3", "c", -1, 0)])
         #expect(activity.popular().isEmpty, "reading never ranks")
-        activity.rankPopularIfDue()
+        #expect(activity.rankPopularIfDue() == nil)
         #expect(activity.popular() == ["b", "a"], "by count, then id; negative weights do not count")
+        #expect(!activity.claimRanking(), "nothing changed since")
+
         activity.apply([(5, "u4", "a", 1, 0), (6, "u5", "a", 1, 0)])
-        activity.rankPopularIfDue()
-        #expect(activity.popular() == ["b", "a"], "not again within the second")
-        try await Task.sleep(for: .milliseconds(1_050))
-        activity.rankPopularIfDue()
+        #expect(activity.claimRanking())
+        #expect(!activity.claimRanking(), "one task at a time")
+        let wait = try #require(activity.rankClaimed(), "not again within the second")
+        #expect(wait > .zero && wait <= .seconds(1))
+        #expect(activity.popular() == ["b", "a"])
+        try await Task.sleep(for: wait)
+        #expect(activity.rankClaimed() == nil)
         #expect(activity.popular() == ["a", "b"])
+        #expect(!activity.claimRanking(), "current again")
+        activity.apply([(7, "u6", "c", 1, 0)])
+        #expect(activity.claimRanking(), "the claim was given up")
     }
 
     /// Run with the exact scan (the default) and without it (the index answers every list).

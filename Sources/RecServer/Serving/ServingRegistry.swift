@@ -106,6 +106,7 @@ public final class ServingRegistry: Service, Sendable {
         let catalogue = try await readCatalogue(tenantID: tenantID, generation: 1)
         let activity = TenantActivity(rereadWindow: rereadWindow)
         try await tail(tenantID: tenantID, activity: activity)
+        activity.rankPopularIfDue()  // before the tenant serves its first fallback
         let version = try await store.servingVersion(tenantID: tenantID)
         let model: LoadedModel? = if let version { try await loadModel(tenantID: tenantID, version: version) } else { nil }
         let view = try await TrainingThread.run { ServingView(model: model, catalogue: catalogue) }
@@ -133,15 +134,25 @@ public final class ServingRegistry: Service, Sendable {
         return try await TrainingThread.run { ItemCatalogue(items: snapshot, generation: generation) }
     }
 
-    /// Applies the tenant's interactions newer than those already applied, then ranks popularity again if it is due
-    /// (every poll round tails every tenant, so a ranking is at most a second and a round behind).
+    /// Applies the tenant's interactions newer than those already applied, and has popularity ranked again soon.
     private func tail(tenantID: String, activity: TenantActivity) async throws {
         while true {
             let page = try await store.interactionPage(tenantID: tenantID, afterID: activity.tailStart, limit: Self.pageSize)
             let added = activity.apply(page)
             guard page.count == Self.pageSize, added > 0 else { break }
         }
-        activity.rankPopularIfDue()
+        rankPopularitySoon(activity)
+    }
+
+    /// Ranks a tenant's popularity on the serving thread once it is due (at most once a second after its counts change),
+    /// in a task of its own, so an ingest request that tails does not wait for the sort.
+    private func rankPopularitySoon(_ activity: TenantActivity) {
+        guard activity.claimRanking() else { return }
+        Task(executorPreference: thread) {
+            while let wait = activity.rankClaimed() {
+                try? await Task.sleep(for: wait)
+            }
+        }
     }
 
     // MARK: - Models

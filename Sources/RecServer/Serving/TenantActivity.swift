@@ -12,6 +12,8 @@ final class TenantActivity: Sendable {
         var popular: [String] = []
         var popularStale = true
         var popularAt = ContinuousClock.now - .seconds(60)
+        /// Whether a ranking task has claimed the next ranking (see `claimRanking`).
+        var rankingClaimed = false
         /// Ids applied within the re-read window (PostgreSQL commits ids out of order; see `apply`).
         var recent: Set<Int64> = []
         var lastID: Int64 = 0
@@ -73,15 +75,46 @@ final class TenantActivity: Sendable {
     }
 
     /// Ranks the items for `popular()` again when interactions changed the counts and the last ranking is a second old
-    /// or more: a sort of every item's count, run by the serving registry after each tail, on its own thread.
-    func rankPopularIfDue() {
+    /// or more: a sort of every item's count, so never on the request path. Returns how long until a ranking is due
+    /// when the counts changed within the second (nil otherwise).
+    @discardableResult
+    func rankPopularIfDue() -> Duration? {
         let now = ContinuousClock.now
-        guard let counts = state.withLock({ $0.popularStale && now - $0.popularAt >= .seconds(1) ? $0.counts : nil }) else { return }
+        let due: (counts: [String: Double]?, wait: Duration?) = state.withLock { state in
+            guard state.popularStale else { return (nil, nil) }
+            let wait = state.popularAt + .seconds(1) - now
+            return wait > .zero ? (nil, wait) : (state.counts, nil)
+        }
+        guard let counts = due.counts else { return due.wait }
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         state.withLock { state in
             state.popular = ranked
             state.popularStale = false
             state.popularAt = now
+        }
+        return nil
+    }
+
+    /// Claims the next ranking for one task (which then calls `rankClaimed` until it returns nil): false when the
+    /// counts have not changed or a task has it already.
+    func claimRanking() -> Bool {
+        state.withLock { state in
+            guard state.popularStale, !state.rankingClaimed else { return false }
+            state.rankingClaimed = true
+            return true
+        }
+    }
+
+    /// For the task holding the claim: ranks if due and gives the claim up (nil), or returns how long to wait first.
+    func rankClaimed() -> Duration? {
+        if let wait = rankPopularIfDue() { return wait }
+        // Ranked, or already current: give the claim up, unless counts changed again meanwhile (then keep it and go on).
+        return state.withLock { state in
+            guard state.popularStale else {
+                state.rankingClaimed = false
+                return nil
+            }
+            return max(.milliseconds(1), state.popularAt + .seconds(1) - ContinuousClock.now)
         }
     }
 
