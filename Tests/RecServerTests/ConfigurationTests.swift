@@ -13,10 +13,13 @@ struct ConfigurationTests {
         var set = AppConfiguration()
         try set.apply(environment: ["RECOMMENDER_SERVED_RETENTION_DAYS": "2"])
         #expect(set.servedRetentionMillis == 2 * day)
+        var inCode = AppConfiguration()
+        inCode.servedRetentionDays = -3
+        #expect(inCode.servedRetentionMillis == day + 30 * 60_000, "never below the attribution window and a day")
         for environment in [
             ["RECOMMENDER_SERVED_RETENTION_DAYS": "0"],
             ["RECOMMENDER_SERVED_RETENTION_DAYS": "a week"],
-            ["RECOMMENDER_SERVED_RETENTION_DAYS": "1", "RECOMMENDER_ATTRIBUTION_MINUTES": "1440"],
+            ["RECOMMENDER_SERVED_RETENTION_DAYS": "1", "RECOMMENDER_ATTRIBUTION_MINUTES": "30"],
         ] {
             var configuration = AppConfiguration()
             let error = #expect(throws: ConfigurationError.self) { try configuration.apply(environment: environment) }

@@ -51,14 +51,14 @@ public struct AppConfiguration: Sendable {
     public var deliveries = DeliverySettings()
     /// The service's own address, as alerts link to it (`externalURL`, `generatorURL`); empty when unknown.
     public var externalURL = ""
-    /// How long served lists are kept (for attribution, the online monitors and `GET /recommendations/{id}`), in days;
-    /// nil for the default: 7, or a day more than the attribution window when that is longer.
+    /// How long served lists are kept (for attribution and the online monitors, which re-read a day beyond the
+    /// attribution window), in days; nil for the default: 7.
     public var servedRetentionDays: Int?
 
-    /// How long served lists are kept, in milliseconds.
+    /// How long served lists are kept, in milliseconds: the days set (7 by default), and never less than the attribution
+    /// window and a day.
     public var servedRetentionMillis: Int64 {
-        if let servedRetentionDays { return Int64(servedRetentionDays) * 86_400_000 }
-        return max(7 * 86_400_000, monitors.attributionMillis + 86_400_000)
+        max(Int64(servedRetentionDays ?? 7) * 86_400_000, monitors.attributionMillis + 86_400_000)
     }
 
     /// Where artifacts are stored.
@@ -174,8 +174,8 @@ public struct AppConfiguration: Sendable {
         }
         if let text = environment["RECOMMENDER_SERVED_RETENTION_DAYS"] {
             servedRetentionDays = try Self.integer(text, "RECOMMENDER_SERVED_RETENTION_DAYS", in: 1...3_650)
-            guard servedRetentionMillis > monitors.attributionMillis else {
-                throw ConfigurationError("RECOMMENDER_SERVED_RETENTION_DAYS must be longer than the attribution window (RECOMMENDER_ATTRIBUTION_MINUTES)")
+            guard Int64(servedRetentionDays ?? 0) * 86_400_000 >= monitors.attributionMillis + 86_400_000 else {
+                throw ConfigurationError("RECOMMENDER_SERVED_RETENTION_DAYS must be at least a day longer than the attribution window (RECOMMENDER_ATTRIBUTION_MINUTES)")
             }
         }
     }

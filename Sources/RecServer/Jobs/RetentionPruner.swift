@@ -27,7 +27,7 @@ public struct RetentionPruner: Service {
         }
     }
 
-    /// One round over both tables.
+    /// One round over both tables; a failure skips only its table or tenant until the next round.
     func prune() async {
         let now = WallClock.nowMillis()
         do {
@@ -35,18 +35,26 @@ public struct RetentionPruner: Service {
         } catch {
             logger.warning("idempotency pruning failed", metadata: ["error": "\(error)"])
         }
+        let tenants: [Tenant]
         do {
-            var deleted = 0
-            for tenant in try await store.tenants() {
+            tenants = try await store.tenants()
+        } catch {
+            logger.warning("served list pruning failed", metadata: ["error": "\(error)"])
+            return
+        }
+        var deleted = 0
+        for tenant in tenants where !Task.isCancelled {
+            do {
                 while !Task.isCancelled {
                     let count = try await store.pruneServedLists(tenantID: tenant.id, before: now - servedRetentionMillis, limit: Self.servedBatch)
                     deleted += count
                     if count < Self.servedBatch { break }
+                    try? await Task.sleep(for: .milliseconds(20))  // room for the served-list writer between batches
                 }
+            } catch {
+                logger.warning("served list pruning failed", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"])
             }
-            if deleted > 0 { logger.info("served lists pruned", metadata: ["rec.deleted": "\(deleted)"]) }
-        } catch {
-            logger.warning("served list pruning failed", metadata: ["error": "\(error)"])
         }
+        if deleted > 0 { logger.info("served lists pruned", metadata: ["rec.deleted": "\(deleted)"]) }
     }
 }

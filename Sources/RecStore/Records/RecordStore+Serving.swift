@@ -75,13 +75,14 @@ extension RecordStore {
         }
     }
 
-    /// Deletes up to `limit` of a tenant's served lists made before `before`; returns how many it deleted (batches keep
-    /// each statement short, so the writer is never held for long).
+    /// Deletes up to `limit` of a tenant's oldest served lists made before `before`; returns how many it deleted
+    /// (batches keep each statement short, so the writer is never held for long).
     public func pruneServedLists(tenantID: String, before: Int64, limit: Int) async throws -> Int {
         try await measure("prune_served_lists") {
             try await database.query("""
                 DELETE FROM recommendations WHERE id IN (
-                    SELECT id FROM recommendations WHERE tenant_id = \(tenantID) AND created_at < \(before) LIMIT \(Int64(limit))
+                    SELECT id FROM recommendations WHERE tenant_id = \(tenantID) AND created_at < \(before)
+                    ORDER BY created_at LIMIT \(Int64(limit))
                 ) RETURNING id
                 """).count
         }
