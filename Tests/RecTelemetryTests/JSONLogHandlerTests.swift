@@ -6,13 +6,16 @@ import Testing
 
 @Suite("JSON log lines")
 struct JSONLogHandlerTests {
+    /// A logger writing to `sink` at `info`, with a provider giving `provided` (none when nil).
+    private static func logger(_ label: String, _ sink: LogSink, _ provided: Logger.Metadata?) -> Logger {
+        let provider = provided.map { metadata in Logger.MetadataProvider { metadata } }
+        return Logger(label: label) { label in JSONLogHandler(label: label, sink: sink, level: .info, metadataProvider: provider) }
+    }
+
     @Test("one sorted JSON object a line: later metadata wins, the fixed keys cannot be overridden, secrets are redacted")
     func lineShape() throws {
         let sink = LogSink.memory()
-        let provider = Logger.MetadataProvider { ["trace_id": "from-provider", "shared": "provider"] }
-        var logger = Logger(label: "rec.test") { label in
-            JSONLogHandler(label: label, sink: sink, level: .info, metadataProvider: provider)
-        }
+        var logger = Self.logger("rec.test", sink, ["trace_id": "from-provider", "shared": "provider"])
         logger[metadataKey: "shared"] = "handler"
         logger[metadataKey: "a_first"] = "handler"
         logger.info("request completed", metadata: [
@@ -49,10 +52,7 @@ struct JSONLogHandlerTests {
     @Test("an access-log line is the line the same fields as event metadata give; the request's fields win over the logger's")
     func accessLine() throws {
         let sink = LogSink.memory()
-        let provider = Logger.MetadataProvider { ["trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331"] }
-        var logger = Logger(label: "recommender") { label in
-            JSONLogHandler(label: label, sink: sink, level: .info, metadataProvider: provider)
-        }
+        var logger = Self.logger("recommender", sink, ["trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331"])
         logger[metadataKey: "hb.request.id"] = "r-1"
         logger[metadataKey: "http.route"] = "from the logger"
         logger[metadataKey: "zzz"] = "last"
@@ -99,7 +99,7 @@ struct JSONLogHandlerTests {
     @Test("keys are in UTF-8 byte order, also when they share their first eight bytes, contain NUL or are not ASCII")
     func byteOrder() throws {
         let sink = LogSink.memory()
-        let logger = Logger(label: "t") { label in JSONLogHandler(label: label, sink: sink, level: .info) }
+        let logger = Self.logger("t", sink, nil)
         let keys = ["z", "é", "http.request.b", "abcdefgh\u{0}", "Z", "http.request.a", "abcdefghi", "abcdefgh", "a", "msgs", "m"]
         logger.info("m", metadata: Dictionary(uniqueKeysWithValues: keys.map { ($0, Logger.Metadata.Value.string("v")) }))
         let line = try #require(sink.lines.first)
