@@ -53,9 +53,9 @@ public struct JSONLogHandler: LogHandler {
             case .logger: JSONText.appendQuoted(label, to: &out)
             case .message: out.append(contentsOf: #""request completed""#.utf8)
             case .timestamp: Self.appendTimestamp(to: &out)
-            case .duration: Self.appendMilliseconds(request.nanoseconds, to: &out)
+            case .duration: JSONText.appendQuoted(AccessLogEntry.milliseconds(request.nanoseconds), to: &out)
             case .method: JSONText.appendQuoted(request.method, to: &out)
-            case .status: out.append(UInt8(ascii: "\"")); out.append(contentsOf: String(request.status).utf8); out.append(UInt8(ascii: "\""))
+            case .status: JSONText.appendQuoted(String(request.status), to: &out)
             case .route: JSONText.appendQuoted(request.route, to: &out)
             case .tenant: JSONText.appendQuoted(request.tenant ?? "", to: &out)
             }
@@ -215,13 +215,6 @@ public struct JSONLogHandler: LogHandler {
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Appends `nanoseconds` as a JSON string of milliseconds with three decimals (e.g. `"1.066"`).
-    static func appendMilliseconds(_ nanoseconds: UInt64, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: AccessLogEntry.milliseconds(nanoseconds).utf8)
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Appends now as a JSON string in RFC 3339 UTC with milliseconds (e.g. `"2026-11-27T02:55:05.092Z"`) to `out`.
