@@ -47,25 +47,32 @@ public struct LocalSpanContext: Sendable, Equatable {
         )
     }
 
-    /// The trace id as 32 lower-case hex digits.
-    public var traceIDHex: String { Self.hex([traceHigh, traceLow]) }
+    /// The trace id as 32 lower-case hex digits (one allocation: this is on every log line).
+    public var traceIDHex: String {
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            Self.writeHex(traceHigh, to: buffer, at: 0)
+            Self.writeHex(traceLow, to: buffer, at: 16)
+            return 32
+        }
+    }
 
     /// The span id as 16 lower-case hex digits.
-    public var spanIDHex: String { Self.hex([spanID]) }
+    public var spanIDHex: String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            Self.writeHex(spanID, to: buffer, at: 0)
+            return 16
+        }
+    }
 
     private static func word(_ bytes: UInt8...) -> UInt64 {
         bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    private static func hex(_ words: [UInt64]) -> String {
-        String(unsafeUninitializedCapacity: 16 * words.count) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            for (index, word) in words.enumerated() {
-                for nibble in 0..<16 {
-                    buffer[16 * index + nibble] = digits.utf8Start[Int(word >> (60 - 4 * nibble) & 15)]
-                }
-            }
-            return 16 * words.count
+    /// Writes `word` as 16 hex digits into `buffer` from `offset`.
+    private static func writeHex(_ word: UInt64, to buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        for nibble in 0..<16 {
+            buffer[offset + nibble] = digits.utf8Start[Int(word >> (60 - 4 * nibble) & 15)]
         }
     }
 }
