@@ -114,9 +114,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RecServing",
+            dependencies: [
+                "RecCore",
+                "RecModels",
+                "RecIndex",
+                "RecMath",
+                "RecTelemetry",
+                "RecStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RecServer",
             dependencies: [
                 "RecCore",
+                "RecServing",
                 "RecModels",
                 "RecIndex",
                 "RecMath",
@@ -138,6 +154,7 @@ let package = Package(
             name: "recommender",
             dependencies: [
                 "RecServer",
+                "RecServing",
                 "RecModels",
                 "RecIndex",
                 "RecMath",
@@ -185,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecIndexTests",
-            dependencies: ["RecIndex"],
+            dependencies: ["RecIndex", "RecMath"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -197,6 +214,7 @@ let package = Package(
             name: "RecServerTests",
             dependencies: [
                 "RecServer",
+                "RecServing",
                 "RecIndex",
                 "RecMath",
                 "RecModels",

@@ -67,7 +67,7 @@ struct Demo: AsyncParsableCommand {
             tasks.addTask {
                 do {
                     let started = ContinuousClock.now
-                    let data = try await DemoData.generate(itemCount: itemCount, userCount: userCount)
+                    let data = await DemoData.generate(itemCount: itemCount, userCount: userCount, compute: parts.compute)
                     let summary = try await DemoSetup.run(parts: parts, data: data, logger: logger)
                     print(Self.instructions(summary, base: "http://\(host):\(port)", seconds: (ContinuousClock.now - started).components.seconds))
                     fflush(nil)

@@ -1,8 +1,10 @@
 import Foundation
 import RecCore
 @testable import RecServer
+@testable import RecServing
 import RecIndex
 import RecStore
+import RecTelemetry
 import RecTesting
 import Testing
 
@@ -52,19 +54,19 @@ struct ServingTests {
 
     @Test("recommendation ids are unique, fixed-width and ordered by the time they were made, without counting")
     func recommendationIDs() {
-        let sameMillisecond = (0..<100_000).map { _ in RecommendationsController.recommendationID(at: 1_790_000_000_000) }
+        let sameMillisecond = (0..<100_000).map { _ in RecommendationID.make(at: 1_790_000_000_000) }
         #expect(Set(sameMillisecond).count == sameMillisecond.count)
         #expect(sameMillisecond.allSatisfy { $0.count == 28 && $0.hasPrefix("rec_") && $0.dropFirst(4).allSatisfy(\.isHexDigit) })
         // Consecutive ids do not reveal how many lists were served in between.
         let first = Array(sameMillisecond.prefix(1_000))
         #expect(first != first.sorted())
-        let overTime = (0..<2_000).map { RecommendationsController.recommendationID(at: 1_790_000_000_000 + Int64($0)) }
+        let overTime = (0..<2_000).map { RecommendationID.make(at: 1_790_000_000_000 + Int64($0)) }
         #expect(overTime == overTime.sorted(), "stored in time order, they append to the primary key's index")
     }
 
     @Test("popularity is ranked off the request path, at most once a second, by one claiming task at a time")
     func popularityRanking() async throws {
-        let activity = TenantActivity(rereadWindow: 0)
+        let activity = TenantActivity(historyCap: 500, metrics: nil)
         activity.apply([(1, "u1", "a", 1, 0), (2, "u2", "b", 1, 0), (3, "u3", "b", 1, 0), (4, "u3", "c", -1, 0)])
         #expect(activity.popular().isEmpty, "reading never ranks")
         #expect(activity.rankPopularIfDue() == nil)
@@ -83,6 +85,25 @@ struct ServingTests {
         #expect(!activity.claimRanking(), "current again")
         activity.apply([(7, "u6", "c", 1, 0)])
         #expect(activity.claimRanking(), "the claim was given up")
+    }
+
+    @Test("each user keeps only the most recent interactions up to the cap, and the bytes held are exported")
+    func historyCap() throws {
+        let telemetry = Telemetry()
+        let activity = TenantActivity(historyCap: 3, metrics: telemetry.ranking)
+        activity.apply((1...5).map { (Int64($0), "u1", "i\($0)", 1.0, Int64(0)) })
+        activity.apply([(6, "u2", "i1", 2, 0)])
+        let history = activity.history(of: "u1")
+        #expect(activity.itemIDs(history.items) == ["i3", "i4", "i5"], "the oldest dropped")
+        #expect(history.lastID == 5)
+        #expect(activity.seen(by: "u1") == ["i3", "i4", "i5"])
+        #expect(activity.count(of: "i1") == 2, "popularity still counts every interaction")
+        let size = activity.size
+        #expect(size.users == 2 && size.interactions == 4)
+        let exposition = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(exposition.contains("rec_serving_history_interactions 4.0"))
+        #expect(exposition.contains("rec_serving_history_trimmed_total 2"))
+        #expect(exposition.contains("rec_serving_history_bytes \(Double(size.bytes))"))
     }
 
     /// Run with the exact scan (the default) and without it (the index answers every list).

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RecCore
+import RecServing
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
@@ -24,8 +25,12 @@ public struct AppParts: Sendable {
     public let artifacts: any ArtifactStore
     /// Serving state of every tenant.
     public let serving: ServingRegistry
+    /// What ranks: `recommend` and `similar`.
+    public let engine: ServingEngine
+    /// The pool CPU-bound bursts run on (off the event loops).
+    public let compute: ComputePool
     /// The served-list recorder.
-    public let recommendationLog: RecommendationLog
+    public let recorder: ServedListRecorder
     /// The in-process SLO evaluator.
     public let slo: SLOEvaluator
     /// The model monitors.
@@ -62,22 +67,37 @@ public func buildApplication(
     case .folder(let path): artifacts = FolderArtifactStore(root: path)
     case .database: artifacts = DatabaseArtifactStore(store: store)
     }
+    let compute = ComputePool(name: "rec-compute", threads: configuration.computeThreads)
     let serving = ServingRegistry(
         store: store, artifacts: artifacts, telemetry: telemetry, readiness: readiness,
         indexConfiguration: configuration.indexConfiguration, pollInterval: configuration.servingPollInterval,
-        preload: configuration.servingPreload, logger: logger
+        historyCap: configuration.historyCap, preload: configuration.servingPreload, compute: compute, logger: logger
     )
-    let recommendationLog = RecommendationLog(store: store, metrics: telemetry.serving, readiness: readiness, logger: logger)
+    let recorder = ServedListRecorder(store: store, metrics: telemetry.serving, readiness: readiness, logger: logger)
     let trainer = TrainerService(
         store: store, artifacts: artifacts, telemetry: telemetry, instanceID: instanceID, readiness: readiness,
         threads: configuration.trainingThreads, memoryLimit: configuration.trainingMemoryLimit,
         indexConfiguration: configuration.indexConfiguration, logger: logger,
-        onPromotion: { tenantID, version in try? await serving.activate(tenantID: tenantID, version: version) }
+        onPromotion: { tenantID, version in
+            do {
+                try await serving.activate(tenantID: tenantID, version: version)
+            } catch {
+                // Committed but not swapped in here: the next poll round retries the swap.
+                logger.error("promoted version not activated", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "error": "\(error)"])
+            }
+        }
     )
 
     let spec = try SLOSpecLoader.load(path: configuration.sloSpecPath)
     let slo = SLOEvaluator(spec: spec, registry: telemetry.registry)
     let feed = MonitorFeed()
+    let engine = ServingEngine(
+        registry: serving,
+        ranker: Ranker(metrics: telemetry.serving, ranking: telemetry.ranking, configuration: configuration.indexConfiguration, logger: logger),
+        router: PromotedModelRouter(), compute: compute,
+        events: ServedEventFanOut(serving: telemetry.serving, monitors: telemetry.monitors, slo: slo, feed: feed),
+        recorder: recorder, ranking: telemetry.ranking
+    )
     var monitorSettings = configuration.monitors
     // Stale-model alerts and the rec_serving_model_fresh gauge (which the generated freshness rule reads) use the
     // spec's grace, like the in-process freshness SLO.
@@ -122,9 +142,9 @@ public func buildApplication(
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(defaultLimit: configuration.defaultRateLimit), metrics: telemetry.access))
     let apiRoutes = RouteRegistrar(group: api, prefix: "/api/v1", log: log)
     let types = InteractionTypeCache(store: store)
-    CatalogueController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
-    InteractionsController(store: store, telemetry: telemetry, types: types, serving: serving).register(on: apiRoutes)
-    RecommendationsController(serving: serving, log: recommendationLog, telemetry: telemetry, slo: slo, feed: feed).register(on: apiRoutes)
+    CatalogueController(store: store, telemetry: telemetry, types: types, serving: serving, compute: compute).register(on: apiRoutes)
+    InteractionsController(store: store, telemetry: telemetry, types: types, serving: serving, compute: compute).register(on: apiRoutes)
+    RecommendationsController(engine: engine, compute: compute).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
     ModelsController(store: store, artifacts: artifacts, trainer: trainer, serving: serving).register(on: apiRoutes)
@@ -143,7 +163,8 @@ public func buildApplication(
         worker,
         ThreadedService(service: RetentionPruner(store: store, readiness: readiness, servedRetentionMillis: configuration.servedRetentionMillis, logger: logger), threadName: "rec-pruner"),
         serving,
-        ThreadedService(service: recommendationLog, threadName: "rec-served-log"),
+        ThreadedService(service: recorder, threadName: "rec-served-log"),
+        ComputePoolShutdown(pool: compute),
         ThreadedService(service: monitors, threadName: "rec-monitors"),
         ThreadedService(service: alerts, threadName: "rec-alerts"),
         ThreadedService(service: deliveries, threadName: "rec-webhooks")
@@ -153,6 +174,6 @@ public func buildApplication(
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()
     }
-    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, recommendationLog: recommendationLog, slo: slo, monitors: monitors, alerts: alerts, deliveries: deliveries)
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, engine: engine, compute: compute, recorder: recorder, slo: slo, monitors: monitors, alerts: alerts, deliveries: deliveries)
     return (app, parts)
 }

@@ -41,6 +41,10 @@ public struct AppConfiguration: Sendable {
     public var servingPollInterval: Duration = .milliseconds(1_000)
     /// Whether serving loads every tenant that has a serving version at start (else each on its first request).
     public var servingPreload = true
+    /// The most recent interactions each user's in-memory history keeps (fold-in and `exclude_seen` read them).
+    public var historyCap = 500
+    /// Threads of the compute pool (large JSON batches, rankings that walk the catalogue, model loads, view builds).
+    public var computeThreads = ProcessInfo.processInfo.activeProcessorCount
     /// The SLO spec file; nil uses the built-in copy of `alerts/slos.yaml`.
     public var sloSpecPath: String?
     /// How the model monitors run and when they alert.
@@ -131,6 +135,14 @@ public struct AppConfiguration: Sendable {
         if let text = environment["RECOMMENDER_SERVING_POLL_MS"] {
             guard let value = Int(text), (10...600_000).contains(value) else { throw ConfigurationError("RECOMMENDER_SERVING_POLL_MS must be an integer from 10 to 600000") }
             servingPollInterval = .milliseconds(value)
+        }
+        if let text = environment["RECOMMENDER_HISTORY_CAP"] {
+            guard let value = Int(text), (1...1_000_000).contains(value) else { throw ConfigurationError("RECOMMENDER_HISTORY_CAP must be an integer from 1 to 1000000") }
+            historyCap = value
+        }
+        if let text = environment["RECOMMENDER_COMPUTE_THREADS"] {
+            guard let value = Int(text), (1...256).contains(value) else { throw ConfigurationError("RECOMMENDER_COMPUTE_THREADS must be an integer from 1 to 256") }
+            computeThreads = value
         }
         if let text = environment["RECOMMENDER_SERVING_PRELOAD"] {
             guard ["on", "off"].contains(text) else { throw ConfigurationError("RECOMMENDER_SERVING_PRELOAD must be on or off") }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RecCore
 import RecStore
+import RecServing
 import RecTelemetry
 
 /// Items, users and interaction types of the calling tenant.
@@ -10,6 +11,7 @@ struct CatalogueController {
     let telemetry: Telemetry
     let types: InteractionTypeCache
     let serving: ServingRegistry
+    let compute: ComputePool
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "items", use: upsertItems)
@@ -87,7 +89,7 @@ struct CatalogueController {
         write: (String, [Row]) async throws -> Void
     ) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
-        let body = try await BatchBody.json(request, context: context)
+        let body = try await BatchBody.json(request, context: context, compute: compute)
         let (rows, _) = try BatchBody.rows(body, key: key, allowSingle: false)
         let parser = RowParser(types: [], now: WallClock.nowMillis())
         let parsed = try Self.collect(rows, kind: key, telemetry: telemetry) { parse(parser, $0, "\(key)[\($1)]") }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import RecCore
 import RecStore
+import RecServing
 import RecTelemetry
 
 /// `POST /api/v1/interactions`: one event or a batch, stored all-or-nothing, with `Idempotency-Key` replay.
@@ -12,6 +13,7 @@ struct InteractionsController {
     let telemetry: Telemetry
     let types: InteractionTypeCache
     let serving: ServingRegistry
+    let compute: ComputePool
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "interactions", use: ingest)
@@ -20,7 +22,7 @@ struct InteractionsController {
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
         let idempotencyKey = try Self.idempotencyKey(request)
-        let body = try await BatchBody.json(request, context: context)
+        let body = try await BatchBody.json(request, context: context, compute: compute)
         let (rows, single) = try BatchBody.rows(body, key: "interactions", allowSingle: true)
         let parser = RowParser(types: try await types.types(tenantID: caller.tenantID), now: WallClock.nowMillis())
         let events = try CatalogueController.collect(rows, kind: "interactions", telemetry: telemetry) { value, index in

@@ -1,6 +1,7 @@
 import Hummingbird
 import RecCore
 import RecModels
+import RecServing
 import RecStore
 
 /// Training, versions, promotion and rollback, and the retraining schedule (scope `manage`).
@@ -59,13 +60,15 @@ struct ModelsController {
     @Sendable func promote(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(.manage)
         let version = try PathID.require(context, "version")
-        guard let model = try await store.model(tenantID: caller.tenantID, version: version) else { throw RecError.notFound("model version") }
-        // Never serve bytes that do not match what training wrote.
-        // Reading and hashing the artifact is heavy: off the event loop, on the serving registry's thread.
-        _ = try await serving.onThread { try await artifacts.verifiedRead(tenantID: caller.tenantID, version: version, checksum: model.checksum) }
-        let previous = try await store.promote(tenantID: caller.tenantID, version: version, action: "promote", now: WallClock.nowMillis())
-        // Swap before answering, so this replica's next request is served by the new version (others poll for it).
-        try? await serving.activate(tenantID: caller.tenantID, version: version)
+        guard try await store.model(tenantID: caller.tenantID, version: version) != nil else { throw RecError.notFound("model version") }
+        // Never serve bytes that do not match what training wrote: the registry verifies the artifact (off the event
+        // loop) before the store commits, and swaps before answering, so this replica's next request is served by the
+        // new version (others poll for it).
+        let store = store
+        let tenantID = caller.tenantID
+        let previous = try await serving.promote(tenantID: tenantID, version: version) {
+            try await store.promote(tenantID: tenantID, version: version, action: "promote", now: WallClock.nowMillis())
+        }
         struct Promoted: Encodable {
             let serving_version: String
             let previous_version: String?
@@ -81,13 +84,15 @@ struct ModelsController {
             throw RecError.conflict("\(version) is not the serving version")
         }
         guard let previous = try await store.versionBefore(tenantID: caller.tenantID, version: version),
-              let target = try await store.model(tenantID: caller.tenantID, version: previous) else {
+              try await store.model(tenantID: caller.tenantID, version: previous) != nil else {
             throw RecError.conflict("no version was served before \(version)")
         }
-        // Never roll back onto bytes that do not match what training wrote.
-        _ = try await serving.onThread { try await artifacts.verifiedRead(tenantID: caller.tenantID, version: previous, checksum: target.checksum) }
-        let now = try await store.rollback(tenantID: caller.tenantID, version: version, expected: previous, now: WallClock.nowMillis())
-        try? await serving.activate(tenantID: caller.tenantID, version: now)
+        // Never roll back onto bytes that do not match what training wrote (verified once, before the commit).
+        let store = store
+        let tenantID = caller.tenantID
+        let now = try await serving.promote(tenantID: tenantID, version: previous) {
+            try await store.rollback(tenantID: tenantID, version: version, expected: previous, now: WallClock.nowMillis())
+        }
         struct RolledBack: Encodable {
             let serving_version: String
             let rolled_back_version: String

@@ -55,17 +55,3 @@ struct ServiceController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
-
-/// Whether start-up work (migrations) has finished, for `/health/ready`.
-public final class Readiness: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    /// Creates a not-yet-ready state.
-    public init() {}
-
-    /// Whether migrations ran.
-    public var migrated: Bool { flag.load(ordering: .acquiring) }
-
-    /// Marks migrations as done.
-    public func markMigrated() { flag.store(true, ordering: .releasing) }
-}

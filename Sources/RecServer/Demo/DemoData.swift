@@ -16,10 +16,10 @@ public struct DemoData: Sendable {
     /// Category names.
     public static let categories = ["books", "music", "films", "games", "garden", "kitchen", "sports", "toys", "travel", "fashion", "beauty", "tech"]
 
-    /// Generates the shop on a thread of its own: it computes for a while, and `demo` runs Swift concurrency on the
-    /// event loops that serve requests.
-    public static func generate(itemCount: Int, userCount: Int) async throws -> DemoData {
-        try await TrainingThread.run { DemoData(itemCount: itemCount, userCount: userCount) }
+    /// Generates the shop on the compute pool: it computes for a while, and `demo` runs Swift concurrency on the event
+    /// loops that serve requests.
+    public static func generate(itemCount: Int, userCount: Int, compute: ComputePool) async -> DemoData {
+        await compute.run { DemoData(itemCount: itemCount, userCount: userCount) }
     }
 
     /// Generates `itemCount` items and `userCount` users' events.

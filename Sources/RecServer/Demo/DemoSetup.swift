@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RecCore
+import RecServing
 import RecStore
 
 /// What `recommender demo` set up: the tenant, its key, and examples to paste.
@@ -65,13 +66,11 @@ public enum DemoSetup {
         let popular = Dictionary(grouping: data.interactions, by: \.itemID).max { a, b in
             a.value.count != b.value.count ? a.value.count < b.value.count : a.key > b.key
         }?.key ?? "item-0"
-        let tenant = try await parts.serving.tenant(tenantID)
-        let view = tenant.view
-        let history = tenant.activity.history(of: active)
-        let list = parts.serving.ranker.recommend(
-            view: view, history: history, userID: active, count: 5, filter: ItemFilter(excluded: history.seen), activity: tenant.activity
+        let served = try await parts.engine.recommend(
+            RecommendationQuery(tenantID: tenantID, userID: active, count: 5, filter: ItemFilter(), excludeSeen: true)
         )
-        let sample = list.items.map { ($0.id, view.catalogue.items[$0.id]?.category ?? "") }
+        let view = try await parts.serving.tenant(tenantID).view
+        let sample = served.list.items.map { ($0.id, view.catalogue.items[$0.id]?.category ?? "") }
         return DemoSummary(
             tenantID: tenantID, apiKey: created.api_key, modelVersion: version, sampleUser: (active, data.tastes[active] ?? []),
             sampleItem: popular, counts: (data.items.count, users.count, data.interactions.count), metrics: metrics,

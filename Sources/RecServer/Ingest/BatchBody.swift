@@ -7,8 +7,12 @@ enum BatchBody {
     /// The most rows one JSON request may carry.
     static let maxRows = 10_000
 
-    /// Decodes the body as any JSON value; 400 naming the problem when it is not JSON.
-    static func json(_ request: Request, context: AppRequestContext) async throws -> JSONValue {
+    /// Bodies larger than this are parsed on the compute pool (when given), not on the event loop.
+    static let inlineParseBytes = 64 * 1024
+
+    /// Decodes the body as any JSON value; 400 naming the problem when it is not JSON. A body over `inlineParseBytes`
+    /// is parsed on `compute` (the batch endpoints pass it; the others take small bodies).
+    static func json(_ request: Request, context: AppRequestContext, compute: ComputePool? = nil) async throws -> JSONValue {
         if let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("multipart/") || type.hasPrefix("text/csv") || type.hasPrefix("application/x-ndjson") {
             throw RecError.unsupportedMediaType("send the body as application/json (bulk CSV or NDJSON goes to POST /api/v1/imports)")
         }
@@ -16,6 +20,9 @@ enum BatchBody {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw RecError.malformedBody("the request body is empty; send a JSON object") }
         do {
+            if let compute, buffer.readableBytes > inlineParseBytes {
+                return try await compute.run { try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) } }
+            }
             return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
         } catch let error as JSONParser.Failure {
             throw RecError.malformedBody("the body is not valid JSON: \(error.description)")

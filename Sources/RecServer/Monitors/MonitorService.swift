@@ -1,5 +1,6 @@
 import Logging
 import RecCore
+import RecServing
 import RecStore
 import RecTelemetry
 import ServiceLifecycle
@@ -45,7 +46,8 @@ actor MonitorService: Service {
         var liveUsers = [Double](repeating: 0, count: DriftBaseline.bins + 1)
         var liveTypes: [String: Double] = [:]
         var liveEvents = 0
-        var lastID: Int64 = 0
+        /// The interactions stream from where this state started.
+        let tail: InteractionTail
         /// Each user's recent interactions (item, event time), for attribution.
         var recent: [String: [(item: String, at: Int64)]] = [:]
         /// Items interacted with under each `recommendation_id`, and when the latest of them happened.
@@ -250,23 +252,19 @@ actor MonitorService: Service {
         var items: [String: Double] = [:]
         var users: [String: Double] = [:]
         var types: [String: Double] = [:]
-        var after: Int64 = 0
-        while after < snapshotID {
-            let page = try await store.monitoredInteractions(tenantID: tenantID, afterID: after, limit: 10_000)
-            guard let last = page.last else { break }
+        try await InteractionTail(store: store, tenantID: tenantID).drain { page in
             for row in page where row.id <= snapshotID {
                 items[row.itemID, default: 0] += 1
                 users[row.userID, default: 0] += 1
                 types[row.type, default: 0] += 1
             }
-            after = last.id
         }
         var state = TenantState(
             version: version, snapshotID: snapshotID, baseline: DriftBaseline(items: items, users: users, types: types),
-            lastID: snapshotID, listsEvaluatedUntil: now - settings.attributionMillis - 86_400_000
+            // Interactions since the snapshot (and 200,000 before it, for attributing lists served by the previous version).
+            tail: InteractionTail(store: store, tenantID: tenantID, afterID: min(snapshotID, try await store.interactionIDBack(tenantID: tenantID, count: 200_000))),
+            listsEvaluatedUntil: now - settings.attributionMillis - 86_400_000
         )
-        // Interactions since the snapshot (and a day before it, for attributing lists served by the previous version).
-        state.lastID = min(snapshotID, try await store.interactionIDBack(tenantID: tenantID, count: 200_000))
         if let previous = tenants[tenantID] { state.quality = previous.quality }
         return state
     }
@@ -274,9 +272,8 @@ actor MonitorService: Service {
     /// Applies interactions newer than the last one read.
     private func tail(tenantID: String, state: inout TenantState, now: Int64) async throws {
         let horizon = now - settings.attributionMillis - 86_400_000
-        while true {
-            let page = try await store.monitoredInteractions(tenantID: tenantID, afterID: state.lastID, limit: 10_000)
-            guard let last = page.last else { break }
+        let tail = state.tail
+        try await tail.drain { page in
             for row in page {
                 if row.id > state.snapshotID {
                     state.liveItems[state.baseline.itemBins[row.itemID] ?? DriftBaseline.bins] += 1
@@ -292,8 +289,6 @@ actor MonitorService: Service {
                     state.attributed[id] = entry
                 }
             }
-            state.lastID = last.id
-            if page.count < 10_000 { break }
         }
         // Forget what no open list can use (every 20th cycle on average: the pass walks everything).
         if Int.random(in: 0..<20) == 0 {

@@ -23,6 +23,8 @@ public final class TrainerService: Service, Sendable {
     private let indexConfiguration: IndexConfiguration
     private let onPromotion: @Sendable (String, String) async -> Void
     private let signal = WakeSignal()
+    /// The thread the CPU-bound stages run on (one: the numeric kernels fan out on their own bounded threads).
+    private let training = ComputePool(name: "rec-training", threads: 1)
     /// How many leases a training job gets before it is failed.
     static let maxAttempts = 3
 
@@ -41,6 +43,10 @@ public final class TrainerService: Service, Sendable {
         self.threads = max(1, threads)
         self.lease = lease
         self.logger = logger
+    }
+
+    deinit {
+        training.stop()
     }
 
     /// Tells the trainer a job may be waiting.
@@ -90,7 +96,7 @@ public final class TrainerService: Service, Sendable {
         logger[metadataKey: "rec.job_id"] = "\(job.id)"
         let started = ContinuousClock.now
         logger.info("training started", metadata: ["rec.model": "\(job.params["model"]?.stringValue ?? "")"])
-        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, lease: lease, memoryLimit: memoryLimit, indexConfiguration: indexConfiguration, logger: logger)
+        let run = TrainingRun(store: store, artifacts: artifacts, telemetry: telemetry, job: job, owner: instanceID, threads: threads, compute: training, lease: lease, memoryLimit: memoryLimit, indexConfiguration: indexConfiguration, logger: logger)
         let outcome = await withSpan("training.run") { span in
             span.attributes["rec.tenant"] = job.tenantID
             span.attributes["rec.job_id"] = job.id

@@ -3,6 +3,7 @@ import Logging
 import RecCore
 import RecIndex
 import RecModels
+import RecServing
 import RecStore
 import RecTelemetry
 import Synchronization
@@ -29,6 +30,8 @@ struct TrainingRun: Sendable {
     let job: Job
     let owner: String
     let threads: Int
+    /// Where the CPU-bound stages run (the trainer's own pool, so training never takes the request path's threads).
+    let compute: ComputePool
     let lease: Int64
     /// Trainings whose memory estimate exceeds this many bytes fail before allocating.
     let memoryLimit: Int
@@ -81,7 +84,7 @@ struct TrainingRun: Sendable {
             if let stop = stopReason(progress) { return stop }
             guard !dataset.interactions.isEmpty else { return .failed("there are no interactions to train on") }
             // Splitting is CPU work too: off the concurrency pool.
-            let (trainSide, holdoutSide) = try await TrainingThread.run { Self.holdout.apply(to: dataset) }
+            let (trainSide, holdoutSide) = try await compute.run { Self.holdout.apply(to: dataset) }
             let estimate = ModelCatalog.memoryEstimate(request.kind, parameters: request.parameters, users: dataset.userCount, items: dataset.itemCount, pairs: dataset.interactions.count, threads: threads)
             logger.info("training snapshot read", metadata: [
                 "rec.users": "\(dataset.userCount)", "rec.items": "\(dataset.itemCount)", "rec.interactions": "\(dataset.interactions.count)",
@@ -105,7 +108,7 @@ struct TrainingRun: Sendable {
                 }
             )
             let evaluated = try await stage("train", model: model, progress: progress, fraction: 0.1) {
-                try await TrainingThread.run {
+                try await compute.run {
                     try Experiment(kind: request.kind, parameters: request.parameters, k: Self.k).run(train: trainSide, test: holdoutSide, context: context)
                 }
             }
@@ -116,7 +119,7 @@ struct TrainingRun: Sendable {
                 final = evaluated.model
             } else {
                 final = try await stage("refit", model: model, progress: progress, fraction: 0.6) {
-                    try await TrainingThread.run {
+                    try await compute.run {
                         try ModelCatalog.train(request.kind, parameters: request.parameters, dataset: dataset, context: context)
                     }
                 }
@@ -128,7 +131,7 @@ struct TrainingRun: Sendable {
             if let loss, loss.isFinite { result["loss"] = .number(loss) }
             let policy = RecordStore.PromotionPolicy(rawValue: request.promote.rawValue) ?? .ifBetter
             let registered: Bool? = try await stage("save", model: model, progress: progress, fraction: 0.95) {
-                let bytes = try await TrainingThread.run {
+                let bytes = try await compute.run {
                     ModelArtifact(
                         kind: request.kind, parameters: request.parameters.values, userIDs: dataset.userIDs, itemIDs: dataset.itemIDs,
                         model: final, snapshotInteractionID: snapshotID
@@ -139,8 +142,8 @@ struct TrainingRun: Sendable {
                 if let factors = final as? FactorModel {
                     var saved = indexConfiguration
                     saved.scanLimit = 0
-                    let indexBytes = try await TrainingThread.run { [saved] in
-                        try ItemIndexes.build(model: factors, configuration: saved, threads: threads).encode()
+                    let indexBytes = try await compute.run { [saved] in
+                        try ItemIndexes.build(model: FactorVectors(factors), configuration: saved, threads: threads).encode()
                     }
                     try await artifacts.put(tenantID: job.tenantID, version: ItemIndexes.artifactName(version), bytes: indexBytes)
                 }

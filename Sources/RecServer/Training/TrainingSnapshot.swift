@@ -2,12 +2,9 @@ import RecCore
 import RecModels
 import RecStore
 
-/// Reads a tenant's interactions into a training dataset, page by page, mapping ids to dense indices.
+/// Reads a tenant's interactions into a training dataset through the interaction tail, mapping ids to dense indices.
 /// Events whose weight is not positive (types configured to weigh 0 or less) do not train.
 enum TrainingSnapshot {
-    /// Rows read per query.
-    static let pageSize = 50_000
-
     /// The tenant's interactions as a dataset (timestamps in Unix seconds), and the id of the last row read.
     static func read(store: RecordStore, tenantID: String, isCancelled: () -> Bool) async throws -> (dataset: Dataset, lastID: Int64) {
         var users: [String: Int32] = [:]
@@ -15,11 +12,9 @@ enum TrainingSnapshot {
         var userIDs: [String] = []
         var itemIDs: [String] = []
         var events: [IndexedInteraction] = []
-        var after: Int64 = 0
-        var lastID: Int64 = 0
+        let tail = InteractionTail(store: store, tenantID: tenantID)
         while true {
-            let page = try await store.interactionPage(tenantID: tenantID, afterID: after, limit: pageSize)
-            if let last = page.last { lastID = max(lastID, last.id) }
+            let page = try await tail.next()
             for row in page where row.weight > 0 && row.weight.isFinite {
                 let user = users[row.userID] ?? {
                     let index = Int32(userIDs.count)
@@ -35,10 +30,8 @@ enum TrainingSnapshot {
                 }()
                 events.append(IndexedInteraction(user: user, item: item, weight: Float(row.weight), timestamp: row.timestamp / 1000))
             }
-            guard page.count == pageSize, let last = page.last else { break }
-            after = last.id
-            if isCancelled() { break }
+            if page.count < InteractionTail.pageSize || isCancelled() { break }
         }
-        return (Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events), lastID)
+        return (Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events), tail.highestID)
     }
 }

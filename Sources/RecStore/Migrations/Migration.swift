@@ -5,10 +5,12 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: [String]
+    /// Statements run only on PostgreSQL, after `statements`.
+    var postgresStatements: [String] = []
 
     /// The statements in `dialect`.
     func sql(for dialect: SQLDialect) -> [String] {
-        statements.map { statement in
+        (dialect == .postgres ? statements + postgresStatements : statements).map { statement in
             switch dialect {
             case .sqlite:
                 statement

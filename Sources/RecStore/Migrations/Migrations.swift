@@ -139,5 +139,11 @@ enum Migrations {
             // Each replica's alert manager says it is alive; another replica resolves the SLO alerts of one gone quiet.
             "CREATE TABLE instance_heartbeats (instance_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
         ]),
+        // PostgreSQL commits ids out of order: each row records its inserting transaction, which the interaction tail
+        // follows instead (see InteractionTail). SQLite's single writer commits ids in order and needs nothing.
+        Migration(version: 6, name: "interactions_commit_xid", statements: [], postgresStatements: [
+            "ALTER TABLE interactions ADD COLUMN commit_xid xid8 NOT NULL DEFAULT pg_current_xact_id()",
+            "CREATE INDEX interactions_tenant_commit ON interactions (tenant_id, commit_xid, id)",
+        ]),
     ]
 }

@@ -146,18 +146,6 @@ extension RecordStore {
         }
     }
 
-    /// One page of a tenant's interactions in id order (the training snapshot reads them page by page).
-    public func interactionPage(tenantID: String, afterID: Int64, limit: Int) async throws -> [(id: Int64, userID: String, itemID: String, weight: Double, timestamp: Int64)] {
-        try await measure("read_interaction_page") {
-            try await database.query("""
-                SELECT id, user_id, item_id, weight, ts FROM interactions
-                WHERE tenant_id = \(tenantID) AND id > \(afterID) ORDER BY id LIMIT \(limit)
-                """).map { row in
-                (row.int("id") ?? 0, try row.requiredString("user_id"), try row.requiredString("item_id"), row.double("weight") ?? 0, row.int("ts") ?? 0)
-            }
-        }
-    }
-
     static func model(_ row: SQLRow) throws -> ModelVersion {
         ModelVersion(
             version: try row.requiredString("version"),

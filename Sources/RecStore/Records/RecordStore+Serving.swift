@@ -102,9 +102,3 @@ extension RecordStore {
         }
     }
 }
-
-extension RecordStore {
-    /// How many ids behind its last one a reader tailing interactions must re-read: PostgreSQL hands out ids at
-    /// insert time, so a transaction can commit a smaller id after a larger one was read; SQLite commits in id order.
-    public var tailRereadWindow: Int64 { database.dialect == .postgres ? 2_000 : 0 }
-}

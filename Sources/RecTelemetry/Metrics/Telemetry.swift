@@ -22,6 +22,8 @@ public final class Telemetry: Sendable {
     public let training: TrainingMetrics
     /// Index searches, filters, fallbacks, fold-in and the version served.
     public let serving: ServingMetrics
+    /// Search failures, rankings moved off the loops, histories held.
+    public let ranking: RankingMetrics
     /// Alerts firing and webhook deliveries.
     public let alerts: AlertMetrics
     /// Model monitors: drift, online and offline quality, model age.
@@ -38,6 +40,7 @@ public final class Telemetry: Sendable {
         self.process = ProcessMetrics()
         self.training = TrainingMetrics(registry: registry)
         self.serving = ServingMetrics(registry: registry)
+        self.ranking = RankingMetrics(registry: registry)
         self.alerts = AlertMetrics(registry: registry)
         self.monitors = MonitorMetrics(registry: registry)
     }

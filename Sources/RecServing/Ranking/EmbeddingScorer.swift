@@ -1,0 +1,53 @@
+import RecIndex
+import RecModels
+import RecTelemetry
+
+/// Ranks with a factor model's embeddings (iALS, BPR): the user's stored factor, or one folded in from their current
+/// history when they interacted after the model was trained (or are new), searched in the item indexes; similar
+/// items by cosine in the unit-length index.
+public struct EmbeddingScorer: ServingScorer {
+    let factors: FactorModel
+    let vectors: FactorVectors
+    let indexes: ItemIndexes
+    let foldIn: FoldIn
+    let userIndex: [String: Int32]
+    let metrics: ServingMetrics
+
+    /// A scorer over `factors` and its indexes; `userIndex` numbers the model's users.
+    public init(factors: FactorModel, indexes: ItemIndexes, foldIn: FoldIn, userIndex: [String: Int32], metrics: ServingMetrics) {
+        self.factors = factors
+        vectors = FactorVectors(factors)
+        self.indexes = indexes
+        self.foldIn = foldIn
+        self.userIndex = userIndex
+        self.metrics = metrics
+    }
+
+    /// The user's factor (stored or folded in) searched in the recommend index.
+    public func recommend(userID: String, history: ModelHistory, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
+        let stored = userIndex[userID]
+        var factor: [Float]?
+        var source = ServedSource.model
+        if let stored, !history.newerThanModel {
+            factor = factors.userFactors.row(Int(stored))
+        } else if !history.items.isEmpty {
+            let started = ContinuousClock.now
+            factor = foldIn.solve(items: history.items, weights: history.weights)
+            metrics.foldedIn(duration: ContinuousClock.now - started)
+            source = .foldIn
+        } else if let stored {
+            factor = factors.userFactors.row(Int(stored))
+        }
+        guard let factor else { return nil }
+        let query = ItemIndexes.recommendQuery(factor, model: vectors)
+        let found = try search.nearest(index: indexes.recommend, vectors: indexes.recommendVectors, scan: indexes.recommendScan, query: query, count: count)
+        return ScoredItems(items: found, source: source)
+    }
+
+    /// The item's unit vector searched in the similar index.
+    public func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
+        let unit = indexes.similarVectors
+        let found = try search.nearest(index: indexes.similar, vectors: unit, scan: nil, query: unit.row(Int(item)), count: count)
+        return found.isEmpty ? nil : ScoredItems(items: found, source: .model)
+    }
+}
