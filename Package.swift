@@ -171,11 +171,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Loaded into the test binary: installs the event loops as the concurrency executor before any task starts.
+        .target(name: "CTestExecutor"),
         .target(
             name: "RecTesting",
             dependencies: [
                 "RecStore",
                 "RecTelemetry",
+                "CTestExecutor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -221,6 +226,7 @@ let package = Package(
                 "RecTesting",
                 "recommender",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
