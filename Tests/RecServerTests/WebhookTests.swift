@@ -86,11 +86,18 @@ struct WebhookTests {
             return try await client.execute(request, timeout: .seconds(5)).status.code
         }
         let body = #"{"version":"4","status":"firing"}"#
-        #expect(try await post(body, signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_a-guessed-secret")) == 401)
-        #expect(try await post(body + " ", signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_the-real-secret")) == 401)
-        #expect(try await post(body, signature: "sha256=" + String(repeating: "0", count: 64)) == 401)
-        #expect(try await post(body, signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_the-real-secret")) == 204)
-        #expect(receiver.rejections == 3 && receiver.deliveries.count == 1)
+        do {
+            #expect(try await post(body, signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_a-guessed-secret")) == 401)
+            #expect(try await post(body + " ", signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_the-real-secret")) == 401)
+            #expect(try await post(body, signature: "sha256=" + String(repeating: "0", count: 64)) == 401)
+            #expect(try await post(body, signature: WebhookSignature.sign(body: Array(body.utf8), secret: "whsec_the-real-secret")) == 204)
+            #expect(receiver.rejections == 3 && receiver.deliveries.count == 1)
+        } catch {
+            // A client dropped without shutting down traps in debug builds: shut it down, then fail with the error.
+            try await client.shutdown()
+            await receiver.stop()
+            throw error
+        }
         try await client.shutdown()
         await receiver.stop()
     }

@@ -55,8 +55,14 @@ struct LogSinkTests {
         #expect(pipe.available() == (0..<100).map { "line \($0)\n" }.joined())
         #expect(sink.pendingByteCount == 0)
 
-        // Off the loops a line is written before `write` returns.
-        sink.write(bytes: Array("off the loop".utf8))
+        // Off the loops a line is written before `write` returns (the tests' own code runs on event loops, as in
+        // `serve`: write from a plain thread).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                sink.write(bytes: Array("off the loop".utf8))
+                continuation.resume()
+            }.start()
+        }
         #expect(pipe.available() == "off the loop\n")
 
         // A line pending on a loop that is still busy goes out with `flush`, before a later line written elsewhere.
