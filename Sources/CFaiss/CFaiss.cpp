@@ -166,11 +166,12 @@ void *cfaiss_new_flat_ip(int dimension, char **error) {
     return index;
 }
 
-void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, char **error) {
+void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, int ef_search, char **error) {
     faiss::IndexHNSWFlat *index = nullptr;
     guarded(error, [&] {
         index = new faiss::IndexHNSWFlat(dimension, links, faiss::METRIC_INNER_PRODUCT);
         index->hnsw.efConstruction = ef_construction;
+        index->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
         use_fast_storage(index);
     });
     return index;
@@ -207,12 +208,6 @@ int cfaiss_search(const void *index, int64_t queries, const float *vectors, int6
     });
 }
 
-void cfaiss_set_ef_search(void *index, int ef_search) {
-    if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(static_cast<faiss::Index *>(index))) {
-        hnsw->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
-    }
-}
-
 int cfaiss_dimension(const void *index) {
     return static_cast<const faiss::Index *>(index)->d;
 }
@@ -237,13 +232,16 @@ int cfaiss_serialize(const void *index, uint8_t **data, size_t *size, char **err
     });
 }
 
-void *cfaiss_deserialize(const uint8_t *data, size_t size, char **error) {
+void *cfaiss_deserialize(const uint8_t *data, size_t size, int ef_search, char **error) {
     faiss::Index *index = nullptr;
     guarded(error, [&] {
         faiss::VectorIOReader reader;
         reader.data.assign(data, data + size);
         index = faiss::read_index(&reader);
-        if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(index)) use_fast_storage(hnsw);
+        if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(index)) {
+            hnsw->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
+            use_fast_storage(hnsw);
+        }
     });
     return index;
 }
