@@ -1,6 +1,7 @@
 // A small C surface over the parts of FAISS (C++, Debian's libfaiss-dev) the service uses. Every call catches
 // C++ exceptions and returns them as an error string (free it with cfaiss_free_string); none throws across the
-// boundary. Indexes are opaque pointers owned by the caller (free with cfaiss_free_index).
+// boundary. A call that fails returns NULL (or non-zero) with *error set, having freed whatever it made; one that
+// succeeds leaves *error alone. Indexes are opaque pointers owned by the caller (free with cfaiss_free_index).
 #ifndef CFAISS_H
 #define CFAISS_H
 
@@ -37,7 +38,8 @@ int cfaiss_dimension(const void *index);
 /// 1 for an HNSW index, 0 for a flat one.
 int cfaiss_is_hnsw(const void *index);
 
-/// Serialises the index into a malloc'd buffer (free with cfaiss_free_buffer). 0 on success.
+/// Serialises the index into a malloc'd buffer (free with cfaiss_free_buffer). 0 on success; on failure *data is
+/// NULL and *size 0.
 int cfaiss_serialize(const void *index, uint8_t **data, size_t *size, char **error);
 
 /// Reads an index serialised by cfaiss_serialize; an HNSW one searches with `ef_search` (fixed for its life, as in
