@@ -11,16 +11,31 @@ import RecMath
 /// each row is solved exactly by Cholesky instead.
 struct IALSSolver: Sendable {
     let factors: Int
-    let alpha: Float
-    let regularization: Float
-    let regExponent: Float
+    /// Confidence and regularisation (shared with fold-in).
+    let objective: IALSObjective
     let cgSteps: Int
     let threads: Int
+
+    /// A solver for `objective`.
+    init(factors: Int, objective: IALSObjective, cgSteps: Int, threads: Int) {
+        self.factors = factors
+        self.objective = objective
+        self.cgSteps = cgSteps
+        self.threads = threads
+    }
+
+    /// A solver for the objective with these weights.
+    init(factors: Int, alpha: Float, regularization: Float, regExponent: Float, cgSteps: Int, threads: Int) {
+        self.init(factors: factors, objective: IALSObjective(alpha: alpha, regularization: regularization, regExponent: regExponent), cgSteps: cgSteps, threads: threads)
+    }
+
+    /// Confidence per unit of weight.
+    var alpha: Float { objective.alpha }
 
     /// λ for a row with `count` observed entries.
     @inline(__always)
     func lambda(count: Int) -> Float {
-        regExponent > 0 ? regularization * Float(pow(Double(max(count, 1)), Double(regExponent))) : regularization
+        objective.lambda(count: count)
     }
 
     /// Re-solves every row of `target`; `ratings` has one row per target row, columns index `fixed`'s rows.
