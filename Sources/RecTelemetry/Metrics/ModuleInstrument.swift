@@ -31,7 +31,17 @@ public final class ModuleInstrument: Sendable {
         }
     }
 
-    /// Runs `body` as `operation`: inside a child span, counted, timed, and its error (if any) classified by `classify`.
+    /// Exports the call counter of every one of `operations`, and its error counter for each of `errors`, at 0 now, so
+    /// rate() and alert rules see the series before the first call or failure.
+    public func prepare(operations: [String], errors errorLabels: [String]) {
+        for operation in operations {
+            _ = calls(operation)
+            for error in errorLabels { _ = errors(ErrorKey(operation: operation, error: error)) }
+        }
+    }
+
+    /// Runs `body` as `operation`: inside a child span, counted, timed, and its error (if any) labelled by
+    /// `ErrorClassifier`.
     public func measure<T>(
         _ operation: String,
         attributes: [(String, String)] = [],

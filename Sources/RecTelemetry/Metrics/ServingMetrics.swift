@@ -47,7 +47,16 @@ public final class ServingMetrics: Sendable {
             registry.makeDurationHistogram(name: "rec_serving_model_load_duration_seconds", labels: [("model", model)], buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(30), .seconds(120)], help: "Time to load a promoted version (artifact, indexes) and swap it in.")
         }
         dropped = registry.makeCounter(name: "rec_served_lists_unrecorded_total", help: "Served lists not recorded for attribution because the write queue was full or the store failed.")
+        // Zero from the start, so the fallback ratio and rate() see every kind and source before the first list.
+        for kind in Self.servedKinds {
+            for source in Self.servedSources { _ = served(ServedKey(kind: kind, source: source)) }
+        }
     }
+
+    /// The kinds of lists served.
+    public static let servedKinds = ["recommendations", "similar"]
+    /// Where a served list comes from (the serving layer's `ServedSource` values).
+    public static let servedSources = ["model", "fold_in", "fallback"]
 
     /// Records one search.
     public func searched(path: String, duration: Duration, examined: Int) {
@@ -60,7 +69,7 @@ public final class ServingMetrics: Sendable {
         rejection.record(rejectedShare)
     }
 
-    /// Counts a served list.
+    /// Counts a served list of `kind` (one of `servedKinds`) from `source` (one of `servedSources`).
     public func served(kind: String, source: String) {
         served(ServedKey(kind: kind, source: source)).increment()
     }
