@@ -1,7 +1,11 @@
 import Prometheus
 import Tracing
 
-/// The one wrapper every module's calls go through: a child span plus calls, errors and a duration histogram by operation.
+/// A wrapper around one module's calls: a child span plus calls, errors and a duration histogram by operation.
+///
+/// Only the store goes through it today (`Telemetry.store`, `rec_store_*`, through `RecordStore.measure`). Serving,
+/// training, imports, webhooks and authentication make their own spans and record into their own metric families
+/// (`ServingMetrics`, `TrainingMetrics`, `IngestMetrics`, `AlertMetrics`, `AccessMetrics`).
 public final class ModuleInstrument: Sendable {
     /// The module name used in metric names (`rec_<module>_…`) and span names (`<module>.<operation>`).
     public let module: String
