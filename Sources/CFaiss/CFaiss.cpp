@@ -41,6 +41,18 @@ int guarded(char **error, Body body) {
     return -1;
 }
 
+/// Runs `body`, which makes an index into `index`: the index on success; on an exception, NULL with *error set and
+/// whatever `body` had made freed (an index is never handed back half set up, nor beside an error).
+template <typename IndexType, typename Body>
+void *made(char **error, Body body) {
+    IndexType *index = nullptr;
+    if (guarded(error, [&] { body(index); }) != 0) {
+        delete index;
+        return nullptr;
+    }
+    return index;
+}
+
 // Inner products. Debian's libfaiss is built for the x86-64 baseline, where its fvec_inner_product is a scalar loop;
 // this one uses AVX2/FMA when the CPU has them (checked at run time) and a four-way unrolled loop otherwise.
 #if defined(__x86_64__)
@@ -161,19 +173,16 @@ void flat_search(const faiss::IndexFlat *flat, const float *query, int64_t k, co
 extern "C" {
 
 void *cfaiss_new_flat_ip(int dimension, char **error) {
-    faiss::Index *index = nullptr;
-    guarded(error, [&] { index = new faiss::IndexFlatIP(dimension); });
-    return index;
+    return made<faiss::Index>(error, [&](faiss::Index *&index) { index = new faiss::IndexFlatIP(dimension); });
 }
 
-void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, char **error) {
-    faiss::IndexHNSWFlat *index = nullptr;
-    guarded(error, [&] {
+void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, int ef_search, char **error) {
+    return made<faiss::IndexHNSWFlat>(error, [&](faiss::IndexHNSWFlat *&index) {
         index = new faiss::IndexHNSWFlat(dimension, links, faiss::METRIC_INNER_PRODUCT);
         index->hnsw.efConstruction = ef_construction;
+        index->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
         use_fast_storage(index);
     });
-    return index;
 }
 
 int cfaiss_add(void *index, int64_t count, const float *vectors, int threads, char **error) {
@@ -207,12 +216,6 @@ int cfaiss_search(const void *index, int64_t queries, const float *vectors, int6
     });
 }
 
-void cfaiss_set_ef_search(void *index, int ef_search) {
-    if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(static_cast<faiss::Index *>(index))) {
-        hnsw->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
-    }
-}
-
 int cfaiss_dimension(const void *index) {
     return static_cast<const faiss::Index *>(index)->d;
 }
@@ -226,6 +229,8 @@ int cfaiss_is_hnsw(const void *index) {
 }
 
 int cfaiss_serialize(const void *index, uint8_t **data, size_t *size, char **error) {
+    *data = nullptr;
+    *size = 0;
     return guarded(error, [&] {
         faiss::VectorIOWriter writer;
         faiss::write_index(static_cast<const faiss::Index *>(index), &writer);
@@ -237,15 +242,16 @@ int cfaiss_serialize(const void *index, uint8_t **data, size_t *size, char **err
     });
 }
 
-void *cfaiss_deserialize(const uint8_t *data, size_t size, char **error) {
-    faiss::Index *index = nullptr;
-    guarded(error, [&] {
+void *cfaiss_deserialize(const uint8_t *data, size_t size, int ef_search, char **error) {
+    return made<faiss::Index>(error, [&](faiss::Index *&index) {
         faiss::VectorIOReader reader;
         reader.data.assign(data, data + size);
         index = faiss::read_index(&reader);
-        if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(index)) use_fast_storage(hnsw);
+        if (auto *hnsw = dynamic_cast<faiss::IndexHNSW *>(index)) {
+            hnsw->hnsw.efSearch = ef_search > 0 ? ef_search : 16;
+            use_fast_storage(hnsw);
+        }
     });
-    return index;
 }
 
 void cfaiss_free_index(void *index) {

@@ -51,9 +51,9 @@ public struct IndexBenchmark: Sendable {
         return (index, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    /// Recall and latency of `index` at `efSearch` against `exact` (sets the index's efSearch: own it alone).
+    /// Recall and latency of `index` searched at `efSearch` (a copy of it, when that is not its own) against `exact`.
     public func measure(_ index: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> Point {
-        index.setEfSearch(efSearch)
+        let index = try index.searching(efSearch: efSearch)
         let run = try timed(exact: exact) { query throws(IndexError) in
             try query.withUnsafeBufferPointer { buffer throws(IndexError) in try index.search(buffer, k: k) }
         }
@@ -76,7 +76,7 @@ public struct IndexBenchmark: Sendable {
 
     /// Runs every query through `scan` first and `fallback` when it cannot prove the answer, as serving does.
     public func measureScan(_ scan: NormOrderedScan, fallback: VectorIndex, efSearch: Int, exact: [[Int]]) throws(IndexError) -> ScanPoint {
-        fallback.setEfSearch(efSearch)
+        let fallback = try fallback.searching(efSearch: efSearch)
         var proven = 0
         var examinedTotal = 0
         let run = try timed(exact: exact) { query throws(IndexError) in

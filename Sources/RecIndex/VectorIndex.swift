@@ -3,7 +3,8 @@ import CFaiss
 /// A FAISS inner-product index over fixed-width float vectors; the one owner of the C++ object, freed on deinit.
 ///
 /// `@unchecked Sendable`: after construction the index is only read (FAISS searches on const indexes are thread
-/// safe, each with its own parameters and selector); vectors are added only inside `build`, before it is shared.
+/// safe, each with its own parameters and selector); vectors are added only inside `build`, before it is shared, and
+/// the HNSW search breadth (`efSearch`) is fixed at construction: no method changes the C++ object afterwards.
 public final class VectorIndex: @unchecked Sendable {
     private let pointer: UnsafeMutableRawPointer
     /// Width of every vector.
@@ -12,10 +13,14 @@ public final class VectorIndex: @unchecked Sendable {
     public var count: Int { Int(cfaiss_count(pointer)) }
     /// Flat (exact) or HNSW (approximate).
     public let kind: IndexKind
+    /// The HNSW candidate list size every search uses (raised to k by FAISS when a search asks for more); fixed for
+    /// the index's life. Flat indexes ignore it.
+    public let efSearch: Int
 
-    private init(pointer: UnsafeMutableRawPointer, dimension: Int) {
+    private init(pointer: UnsafeMutableRawPointer, dimension: Int, efSearch: Int) {
         self.pointer = pointer
         self.dimension = dimension
+        self.efSearch = efSearch
         kind = cfaiss_is_hnsw(pointer) != 0 ? .hnsw : .flat
     }
 
@@ -23,7 +28,8 @@ public final class VectorIndex: @unchecked Sendable {
         cfaiss_free_index(pointer)
     }
 
-    /// Builds an index of `kind` over `count` row-major vectors of `dimension` floats, with up to `threads` threads.
+    /// Builds an index of `kind` over `count` row-major vectors of `dimension` floats, with up to `threads` threads;
+    /// an HNSW one searches with `configuration.efSearch`.
     public static func build(
         kind: IndexKind, vectors: UnsafeBufferPointer<Float>, dimension: Int, configuration: IndexConfiguration, threads: Int
     ) throws(IndexError) -> VectorIndex {
@@ -33,11 +39,11 @@ public final class VectorIndex: @unchecked Sendable {
         var error: UnsafeMutablePointer<CChar>?
         let created: UnsafeMutableRawPointer? = switch kind {
         case .flat: cfaiss_new_flat_ip(Int32(dimension), &error)
-        case .hnsw: cfaiss_new_hnsw_ip(Int32(dimension), Int32(configuration.links), Int32(configuration.efConstruction), &error)
+        case .hnsw:
+            cfaiss_new_hnsw_ip(Int32(dimension), Int32(configuration.links), Int32(configuration.efConstruction), Int32(configuration.efSearch), &error)
         }
         guard let created else { throw Self.consume(error) }
-        let index = VectorIndex(pointer: created, dimension: dimension)
-        index.setEfSearch(configuration.efSearch)
+        let index = VectorIndex(pointer: created, dimension: dimension, efSearch: configuration.efSearch)
         let rows = vectors.count / dimension
         if rows > 0 {
             guard cfaiss_add(created, Int64(rows), vectors.baseAddress, Int32(max(1, threads)), &error) == 0 else {
@@ -50,20 +56,20 @@ public final class VectorIndex: @unchecked Sendable {
     /// Reads an index written by `serialized()`, searching HNSW with `efSearch`.
     public static func deserialize(_ bytes: [UInt8], dimension: Int, efSearch: Int = IndexConfiguration().efSearch) throws(IndexError) -> VectorIndex {
         var error: UnsafeMutablePointer<CChar>?
-        let created = bytes.withUnsafeBufferPointer { cfaiss_deserialize($0.baseAddress, $0.count, &error) }
+        let created = bytes.withUnsafeBufferPointer { cfaiss_deserialize($0.baseAddress, $0.count, Int32(efSearch), &error) }
         guard let created else { throw Self.consume(error) }
-        let index = VectorIndex(pointer: created, dimension: dimension)
+        let index = VectorIndex(pointer: created, dimension: dimension, efSearch: efSearch)
         guard Int(cfaiss_dimension(created)) == dimension else {
             throw IndexError("the saved index holds \(cfaiss_dimension(created))-wide vectors, \(dimension) were expected")
         }
-        index.setEfSearch(efSearch)
         return index
     }
 
-    /// Sets the HNSW candidate list size (raised to k by FAISS when a search asks for more). Not thread-safe: only
-    /// before the index is shared (the builders call it), or from the one thread that owns it (benchmarks).
-    public func setEfSearch(_ value: Int) {
-        cfaiss_set_ef_search(pointer, Int32(value))
+    /// This index searching with `efSearch` instead: itself when that is its breadth already or it is flat, otherwise
+    /// a copy (through FAISS's serialised form), so no index that may be shared ever changes.
+    public func searching(efSearch: Int) throws(IndexError) -> VectorIndex {
+        guard kind == .hnsw, efSearch != self.efSearch else { return self }
+        return try Self.deserialize(try serialized(), dimension: dimension, efSearch: efSearch)
     }
 
     /// The index in FAISS's own format, to save beside the model artifact.

@@ -96,10 +96,7 @@ struct BenchIndex: AsyncParsableCommand {
                     "\(decoded.kind.rawValue) item factors from \(artifact), norm-completed as served")
         }
         var generator = SeededGenerator(seed: 7)
-        func gaussian() -> Float {
-            let u = max(Float.random(in: 0..<1, using: &generator), 1e-7), v = Float.random(in: 0..<1, using: &generator)
-            return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * .pi * v)
-        }
+        func gaussian() -> Float { generator.nextGaussian() }
         let centres = (0..<clusters * dimension).map { _ in gaussian() }
         var vectors = [Float](repeating: 0, count: items * dimension)
         for row in 0..<items {

@@ -82,7 +82,7 @@ struct VectorIndexTests {
         #expect(again == original)
     }
 
-    @Test("efSearch widens the HNSW search: on isotropic vectors (the hard case) a wide search finds far more")
+    @Test("efSearch widens the HNSW search: on isotropic vectors (the hard case) a wide search finds far more; measuring other breadths searches copies and leaves the index as built")
     func efSearchMatters() throws {
         let dimension = 32
         var state: UInt64 = 99
@@ -95,9 +95,14 @@ struct VectorIndexTests {
         }
         let benchmark = IndexBenchmark(vectors: data, queries: Array(data[0..<(100 * dimension)]).map { $0 * 0.9 + 0.01 }, dimension: dimension)
         let exact = try benchmark.exactTop(threads: 1)
+        let before = try benchmark.measure(index, efSearch: index.efSearch, exact: exact)
         let narrow = try benchmark.measure(index, efSearch: 10, exact: exact)
         let wide = try benchmark.measure(index, efSearch: 400, exact: exact)
         #expect(wide.recall > narrow.recall + 0.1, "efSearch 10: \(narrow.recall), efSearch 400: \(wide.recall)")
+        #expect(index.efSearch == IndexConfiguration().efSearch)
+        #expect(try benchmark.measure(index, efSearch: index.efSearch, exact: exact).recall == before.recall)
+        #expect(try index.searching(efSearch: 400).efSearch == 400)
+        #expect(try index.searching(efSearch: index.efSearch) === index)
     }
 
     @Test("damaged bytes and mismatched queries are errors, not crashes")

@@ -76,7 +76,7 @@ struct JobQueueTests {
             #expect(second?.attempts == 2)
             #expect(second?.stage == "train")
             // node-a, come back, can no longer report or finish it.
-            await #expect(throws: RecError.self) {
+            await #expect(throws: StoreError.leaseLost) {
                 try await records.updateJobProgress(id: job.id, owner: "node-a", stage: "save", progress: 0.9, leaseUntil: now + 9_000)
             }
             #expect(try await records.finishLeasedJob(id: job.id, owner: "node-a", status: .succeeded, stage: "done", message: nil, result: [:], now: now + 2_100) == false)
@@ -144,7 +144,7 @@ struct JobQueueTests {
             )
             #expect(flagged)
             // A worker that lost its lease cannot write a chunk.
-            await #expect(throws: RecError.self) {
+            await #expect(throws: StoreError.leaseLost) {
                 try await records.commitImportChunk(
                     jobID: running.id, tenantID: running.tenantID, owner: "someone-else", rows: chunk, checkpoint: 2, progress: 0.6,
                     accepted: 2, rejected: 0, errors: [], leaseUntil: WallClock.nowMillis() + 60_000

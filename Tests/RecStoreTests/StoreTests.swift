@@ -111,4 +111,24 @@ struct StoreTests {
             #expect(try await records.items(tenantID: tenant, after: nil, limit: 10).count == 1)
         }
     }
+
+    @Test("SQLite reads text back by length, as it was bound: an embedded NUL and what follows it survive")
+    func sqliteTextWithNUL() async throws {
+        // (PostgreSQL refuses NUL in text outright, so this is SQLite's case only.)
+        try await TestStore.sqlite.withRecordStore { records throws in
+            let tenant = "t_\(UUID().uuidString.prefix(8))"
+            let texts = ["a\u{0}b", "\u{0}", "", "ünï\u{0}😀 tail"]
+            for (index, text) in texts.enumerated() {
+                try await records.database.execute("INSERT INTO users (tenant_id, user_id, properties, updated_at) VALUES (\(tenant), \("u\(index)"), \(text), \(1))")
+            }
+            let rows = try await records.database.query("SELECT user_id, properties, length(CAST(properties AS BLOB)) AS bytes FROM users WHERE tenant_id = \(tenant) ORDER BY user_id")
+            #expect(rows.map { $0.string("properties") } == texts)
+            #expect(rows.map { $0.int("bytes") } == texts.map { Int64($0.utf8.count) })
+            // A key with a NUL matches only itself.
+            try await records.database.execute("INSERT INTO users (tenant_id, user_id, properties, updated_at) VALUES (\(tenant), \("k\u{0}1"), \("{}"), \(1))")
+            try await records.database.execute("INSERT INTO users (tenant_id, user_id, properties, updated_at) VALUES (\(tenant), \("k\u{0}2"), \("{}"), \(1))")
+            let keys = try await records.database.query("SELECT user_id FROM users WHERE tenant_id = \(tenant) AND user_id = \("k\u{0}2")")
+            #expect(keys.map { $0.string("user_id") } == ["k\u{0}2"])
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // A small C surface over the parts of FAISS (C++, Debian's libfaiss-dev) the service uses. Every call catches
 // C++ exceptions and returns them as an error string (free it with cfaiss_free_string); none throws across the
-// boundary. Indexes are opaque pointers owned by the caller (free with cfaiss_free_index).
+// boundary. A call that fails returns NULL (or non-zero) with *error set, having freed whatever it made; one that
+// succeeds leaves *error alone. Indexes are opaque pointers owned by the caller (free with cfaiss_free_index).
 #ifndef CFAISS_H
 #define CFAISS_H
 
@@ -14,8 +15,10 @@ extern "C" {
 /// An exact inner-product index (IndexFlatIP). Returns NULL and sets *error on failure.
 void *cfaiss_new_flat_ip(int dimension, char **error);
 
-/// An HNSW inner-product index over flat storage (IndexHNSWFlat) with M links per node.
-void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, char **error);
+/// An HNSW inner-product index over flat storage (IndexHNSWFlat) with M links per node, searching with a candidate
+/// list of `ef_search` (fixed for the index's life: FAISS 1.7.3 sizes a search's candidate heap from the index's own
+/// efSearch, whatever the per-search parameter says). Returns NULL and sets *error on failure.
+void *cfaiss_new_hnsw_ip(int dimension, int links, int ef_construction, int ef_search, char **error);
 
 /// Adds `count` vectors (row-major, `dimension` floats each) using up to `threads` OpenMP threads. 0 on success.
 int cfaiss_add(void *index, int64_t count, const float *vectors, int threads, char **error);
@@ -26,10 +29,6 @@ int cfaiss_add(void *index, int64_t count, const float *vectors, int threads, ch
 int cfaiss_search(const void *index, int64_t queries, const float *vectors, int64_t k,
                   const uint8_t *bitmap, float *distances, int64_t *labels, char **error);
 
-/// Sets an HNSW index's search breadth (efSearch; FAISS 1.7.3 ignores the per-search parameter). Not thread-safe:
-/// call before the index is shared. No effect on flat indexes.
-void cfaiss_set_ef_search(void *index, int ef_search);
-
 /// The number of vectors held.
 int64_t cfaiss_count(const void *index);
 
@@ -39,11 +38,13 @@ int cfaiss_dimension(const void *index);
 /// 1 for an HNSW index, 0 for a flat one.
 int cfaiss_is_hnsw(const void *index);
 
-/// Serialises the index into a malloc'd buffer (free with cfaiss_free_buffer). 0 on success.
+/// Serialises the index into a malloc'd buffer (free with cfaiss_free_buffer). 0 on success; on failure *data is
+/// NULL and *size 0.
 int cfaiss_serialize(const void *index, uint8_t **data, size_t *size, char **error);
 
-/// Reads an index serialised by cfaiss_serialize. Returns NULL and sets *error on failure.
-void *cfaiss_deserialize(const uint8_t *data, size_t size, char **error);
+/// Reads an index serialised by cfaiss_serialize; an HNSW one searches with `ef_search` (fixed for its life, as in
+/// cfaiss_new_hnsw_ip). Returns NULL and sets *error on failure.
+void *cfaiss_deserialize(const uint8_t *data, size_t size, int ef_search, char **error);
 
 /// Frees an index.
 void cfaiss_free_index(void *index);

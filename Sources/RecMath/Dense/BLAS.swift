@@ -44,7 +44,7 @@ public enum BLAS {
         let block = (matrix.rows + workers - 1) / workers
         matrix.values.withUnsafeBufferPointer { a in
             partial.withUnsafeMutableBufferPointer { c in
-                let a = SharedBuffer(readOnly: a), c = SharedBuffer(c)
+                let a = ReadOnlySharedBuffer(a), c = SharedBuffer(c)
                 ParallelLoop.run(count: workers, threads: workers, chunkSize: 1) { range, _ in
                     for worker in range {
                         let first = worker * block
@@ -72,7 +72,7 @@ public enum BLAS {
         a.values.withUnsafeBufferPointer { x in
             b.values.withUnsafeBufferPointer { y in
                 result.values.withUnsafeMutableBufferPointer { c in
-                    let x = SharedBuffer(readOnly: x), y = SharedBuffer(readOnly: y), c = SharedBuffer(c)
+                    let x = ReadOnlySharedBuffer(x), y = ReadOnlySharedBuffer(y), c = SharedBuffer(c)
                     ParallelLoop.run(count: a.rows, threads: threads, chunkSize: 2048) { range, _ in
                         gemm(m: range.count, n: n, k: k, a: x.base + range.lowerBound * k, lda: k, b: y.base, ldb: n,
                              c: c.base + range.lowerBound * n, ldc: n)

@@ -1,8 +1,13 @@
 import Dispatch
 import Synchronization
 
-/// Runs a loop body over chunks of a range on a fixed number of dedicated threads (never the Swift
-/// concurrency pool or an event loop): the way training and evaluation use both cores.
+/// Runs a loop body over chunks of a range on up to a fixed number of workers: the way training and evaluation use
+/// both cores.
+///
+/// The workers are not threads of its own: with one worker the body runs on the calling thread; with more,
+/// `DispatchQueue.concurrentPerform` runs them on the calling thread and threads of Dispatch's shared global pool
+/// (which it sizes to the CPUs). The call blocks until every chunk is done, so callers run it on a thread that may
+/// block (the training threads), never on an event loop or the Swift concurrency pool.
 public enum ParallelLoop {
     /// Calls `body(chunk, worker)` for consecutive chunks of `0..<count` on `threads` workers.
     /// Each worker index is in `0..<threads`, so per-worker scratch buffers need no locking.

@@ -1,4 +1,5 @@
 import Foundation
+import RecCore
 import RecMath
 
 /// Full-ranking evaluation (the LightGCN protocol): every item is scored for every test user, the user's
@@ -29,9 +30,6 @@ public struct Evaluator: Sendable {
         let stride = 7 + items
         var sums = [Double](repeating: 0, count: threads * stride)
         var scratch = [Float](repeating: 0, count: threads * chunk * items)
-        var cumulative = [Double](repeating: 0, count: k + 1)
-        for rank in 0..<k { cumulative[rank + 1] = cumulative[rank] + 1 / log2(Double(rank) + 2) }
-        let discounts = cumulative
         sums.withUnsafeMutableBufferPointer { sumBuffer in
             scratch.withUnsafeMutableBufferPointer { scoreBuffer in
                 let sums = SharedBuffer(sumBuffer), scores = SharedBuffer(scoreBuffer)
@@ -48,21 +46,22 @@ public struct Evaluator: Sendable {
                         top.reset()
                         top.offer(all: UnsafeBufferPointer(start: row, count: items))
                         var hits = 0
-                        var dcg = 0.0
                         var averagePrecision = 0.0
-                        for (rank, entry) in top.sorted().enumerated() {
+                        let ranked = top.sorted()
+                        for (rank, entry) in ranked.enumerated() {
                             acc[7 + Int(entry.index)] = 1
                             acc[6] += Double(popularity[Int(entry.index)])
                             if test.contains(row: user, column: entry.index) {
                                 hits += 1
-                                dcg += 1 / log2(Double(rank) + 2)
                                 averagePrecision += Double(hits) / Double(rank + 1)
                             }
                         }
                         let relevantCount = relevant.count
                         let ideal = min(relevantCount, k)
                         acc[0] += Double(hits) / Double(relevantCount)
-                        acc[1] += dcg / discounts[ideal]
+                        acc[1] += NDCG.binary(count: ranked.count, relevantCount: relevantCount, k: k) {
+                            test.contains(row: user, column: ranked[$0].index)
+                        }
                         acc[2] += Double(hits) / Double(k)
                         acc[3] += averagePrecision / Double(ideal)
                         acc[4] += hits > 0 ? 1 : 0

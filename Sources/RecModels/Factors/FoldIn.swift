@@ -5,31 +5,23 @@ import RecMath
 /// row), so a user's newest interactions, or a user unseen at training time, are served without retraining.
 ///
 /// Solves `(YᵀY + λ_u I + Σ_i alpha·w_i y_i y_iᵀ) x = Σ_i (1 + alpha·w_i) y_i` by Jacobi-preconditioned conjugate
-/// gradient with the Gram matrix YᵀY computed once. For BPR models (trained on a different loss) it is the
-/// same confidence-weighted least-squares projection with alpha 1: an approximation, documented as such.
+/// gradient with the Gram matrix YᵀY computed once, alpha and λ_u as the trainer defines them (`IALSObjective`, from
+/// the parameters the version recorded). For BPR models (trained on a different loss) it is the same
+/// confidence-weighted least-squares projection with alpha 1 and BPR's L2 weight: an approximation, documented as such.
 public struct FoldIn: Sendable {
     /// Latent dimensions.
     public let factors: Int
     private let itemFactors: [Float]
     private let gram: [Float]
-    private let alpha: Float
-    private let regularization: Float
-    private let regExponent: Float
+    private let objective: IALSObjective
+    private var alpha: Float { objective.alpha }
 
     /// Prepares fold-in for `model` with the parameters it was trained with.
     public init(model: FactorModel, parameters: [String: Double]) {
         factors = model.factors
         itemFactors = model.itemFactors.values
         gram = BLAS.gram(model.itemFactors, threads: 1).values
-        if model.kind == .ials {
-            alpha = Float(parameters["alpha"] ?? 1)
-            regularization = Float(parameters["regularization"] ?? 0.01)
-            regExponent = Float(parameters["reg_exponent"] ?? 0)
-        } else {
-            alpha = 1
-            regularization = Float(parameters["regularization"] ?? 0.01)
-            regExponent = 0
-        }
+        objective = model.kind == .ials ? IALSObjective(recordedIALS: parameters) : IALSObjective(recordedBPR: parameters)
     }
 
     /// The factor of a user who interacted with `items` (model item indices) with aggregated `weights`.
@@ -39,7 +31,7 @@ public struct FoldIn: Sendable {
         let k = factors
         var x = [Float](repeating: 0, count: k)
         guard !items.isEmpty else { return x }
-        let lambda = regExponent > 0 ? regularization * Float(pow(Double(items.count), Double(regExponent))) : regularization
+        let lambda = objective.lambda(count: items.count)
         var b = [Float](repeating: 0, count: k)
         var diagonal = [Float](repeating: lambda, count: k)
         itemFactors.withUnsafeBufferPointer { y in

@@ -11,16 +11,31 @@ import RecMath
 /// each row is solved exactly by Cholesky instead.
 struct IALSSolver: Sendable {
     let factors: Int
-    let alpha: Float
-    let regularization: Float
-    let regExponent: Float
+    /// Confidence and regularisation (shared with fold-in).
+    let objective: IALSObjective
     let cgSteps: Int
     let threads: Int
+
+    /// A solver for `objective`.
+    init(factors: Int, objective: IALSObjective, cgSteps: Int, threads: Int) {
+        self.factors = factors
+        self.objective = objective
+        self.cgSteps = cgSteps
+        self.threads = threads
+    }
+
+    /// A solver for the objective with these weights.
+    init(factors: Int, alpha: Float, regularization: Float, regExponent: Float, cgSteps: Int, threads: Int) {
+        self.init(factors: factors, objective: IALSObjective(alpha: alpha, regularization: regularization, regExponent: regExponent), cgSteps: cgSteps, threads: threads)
+    }
+
+    /// Confidence per unit of weight.
+    var alpha: Float { objective.alpha }
 
     /// λ for a row with `count` observed entries.
     @inline(__always)
     func lambda(count: Int) -> Float {
-        regExponent > 0 ? regularization * Float(pow(Double(max(count, 1)), Double(regExponent))) : regularization
+        objective.lambda(count: count)
     }
 
     /// Re-solves every row of `target`; `ratings` has one row per target row, columns index `fixed`'s rows.
@@ -52,10 +67,10 @@ struct IALSSolver: Sendable {
                                 ratings.columns.withUnsafeBufferPointer { colBuffer in
                                     ratings.values.withUnsafeBufferPointer { valBuffer in
                                         let shared = Buffers(
-                                            x: SharedBuffer(xBuffer), y: SharedBuffer(readOnly: yBuffer), gram: SharedBuffer(readOnly: gBuffer),
-                                            eigenvalues: SharedBuffer(readOnly: eBuffer),
-                                            rowStart: SharedBuffer(readOnly: startBuffer), columns: SharedBuffer(readOnly: colBuffer),
-                                            values: SharedBuffer(readOnly: valBuffer), scratch: SharedBuffer(scratchBuffer)
+                                            x: SharedBuffer(xBuffer), y: ReadOnlySharedBuffer(yBuffer), gram: ReadOnlySharedBuffer(gBuffer),
+                                            eigenvalues: ReadOnlySharedBuffer(eBuffer),
+                                            rowStart: ReadOnlySharedBuffer(startBuffer), columns: ReadOnlySharedBuffer(colBuffer),
+                                            values: ReadOnlySharedBuffer(valBuffer), scratch: SharedBuffer(scratchBuffer)
                                         )
                                         ParallelLoop.run(count: rows, threads: threads, chunkSize: 256) { range, worker in
                                             if cancelled.isSet { return }
@@ -82,12 +97,12 @@ struct IALSSolver: Sendable {
     /// The pointers a chunk works on.
     struct Buffers: Sendable {
         let x: SharedBuffer<Float>
-        let y: SharedBuffer<Float>
-        let gram: SharedBuffer<Float>
-        let eigenvalues: SharedBuffer<Float>
-        let rowStart: SharedBuffer<Int>
-        let columns: SharedBuffer<Int32>
-        let values: SharedBuffer<Float>
+        let y: ReadOnlySharedBuffer<Float>
+        let gram: ReadOnlySharedBuffer<Float>
+        let eigenvalues: ReadOnlySharedBuffer<Float>
+        let rowStart: ReadOnlySharedBuffer<Int>
+        let columns: ReadOnlySharedBuffer<Int32>
+        let values: ReadOnlySharedBuffer<Float>
         let scratch: SharedBuffer<Float>
     }
 
@@ -185,7 +200,7 @@ struct IALSSolver: Sendable {
             let sums = SharedBuffer(buffer)
             users.values.withUnsafeBufferPointer { u in
                 items.values.withUnsafeBufferPointer { v in
-                    let u = SharedBuffer(readOnly: u), v = SharedBuffer(readOnly: v)
+                    let u = ReadOnlySharedBuffer(u), v = ReadOnlySharedBuffer(v)
                     ParallelLoop.run(count: ratings.rows, threads: threads, chunkSize: 1024) { range, worker in
                         var sum = 0.0
                         for row in range {

@@ -41,14 +41,7 @@ public struct IALSTrainer: Sendable {
         var generator = SeededGenerator(seed: context.seed)
         var users = DenseMatrix.random(rows: data.userCount, cols: k, scale: parameters.float("init_scale"), using: &generator)
         var items = DenseMatrix.random(rows: data.itemCount, cols: k, scale: parameters.float("init_scale"), using: &generator)
-        let solver = IALSSolver(
-            factors: k,
-            alpha: parameters.float("alpha"),
-            regularization: parameters.float("regularization"),
-            regExponent: parameters.float("reg_exponent"),
-            cgSteps: parameters.int("cg_steps"),
-            threads: context.threads
-        )
+        let solver = IALSSolver(factors: k, objective: IALSObjective(parameters), cgSteps: parameters.int("cg_steps"), threads: context.threads)
         for iteration in 1...iterations {
             try context.checkCancellation()
             try solver.solve(target: &users, fixed: &items, ratings: data.userItems, context: context)

@@ -141,10 +141,8 @@ public struct Tuner: Sendable {
         for _ in 0..<32 {
             let centre = good[generator.nextIndex(below: good.count)]
             let candidate = centre.map { c -> Double in
-                // Box–Muller normal perturbation around a good point.
-                let u1 = max(1e-9, Double(generator.nextUnitFloat()))
-                let u2 = Double(generator.nextUnitFloat())
-                let normal = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+                // A normal perturbation around a good point.
+                let normal = Double(generator.nextGaussian())
                 return min(1, max(0, c + normal * width))
             }
             let ratio = density(candidate, good, width) / max(1e-12, density(candidate, bad.isEmpty ? [candidate] : bad, width))

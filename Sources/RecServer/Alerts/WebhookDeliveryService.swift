@@ -93,13 +93,13 @@ final class WebhookDeliveryService: Service, Sendable {
     private func send(_ delivery: PendingDelivery, client: HTTPClient) async {
         let start = ContinuousClock.now
         let problem = await policy.problem(with: delivery.url)
-        let failure: String? = await withSpan("webhook.deliver", ofKind: .client) { span in
+        let failure: DeliveryFailure? = await withSpan("webhook.deliver", ofKind: .client) { span in
             span.attributes["rec.webhook_id"] = delivery.webhookID
             span.attributes["rec.delivery_id"] = delivery.id
             span.attributes["rec.attempt"] = delivery.attempts + 1
             // A private address is final; a name that does not resolve now may later.
-            if case .forbidden(let text) = problem { return "refused: url \(text)" }
-            if let problem { return "url \(problem.message)" }
+            if case .forbidden(let text) = problem { return .refused(text) }
+            if let problem { return .badURL(problem.message) }
             let body = Array(delivery.payload.utf8)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
@@ -112,9 +112,9 @@ final class WebhookDeliveryService: Service, Sendable {
                 let response = try await client.execute(request, timeout: .seconds(Int64(settings.timeout.components.seconds)))
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 span.attributes["http.response.status_code"] = Int(response.status.code)
-                return (200..<300).contains(response.status.code) ? nil : "receiver answered \(response.status.code)"
+                return (200..<300).contains(response.status.code) ? nil : .status(response.status.code)
             } catch {
-                return "\(error)"
+                return .transport(error)
             }
         }
         metrics.deliveryDuration.record(ContinuousClock.now - start)
@@ -126,15 +126,14 @@ final class WebhookDeliveryService: Service, Sendable {
                 logger.info("webhook delivered", metadata: ["delivery": "\(delivery.id)", "webhook": "\(delivery.webhookID)", "attempt": "\(delivery.attempts + 1)"])
                 return
             }
-            let permanent = failure.hasPrefix("refused:")
-            if permanent || delivery.attempts + 1 >= settings.maxAttempts {
-                try await store.failDelivery(id: delivery.id, error: failure, nextAttemptAt: nil)
+            if failure.isPermanent || delivery.attempts + 1 >= settings.maxAttempts {
+                try await store.failDelivery(id: delivery.id, error: failure.message, nextAttemptAt: nil)
                 metrics.delivery("abandoned")
                 logger.warning("webhook delivery abandoned", metadata: ["delivery": "\(delivery.id)", "webhook": "\(delivery.webhookID)", "error": "\(failure)"])
             } else {
                 let wait = settings.delay(afterAttempts: delivery.attempts)
                 let next = now + Int64(wait.seconds * 1_000)
-                try await store.failDelivery(id: delivery.id, error: failure, nextAttemptAt: next)
+                try await store.failDelivery(id: delivery.id, error: failure.message, nextAttemptAt: next)
                 metrics.delivery("retried")
                 logger.info("webhook delivery failed; will retry", metadata: ["delivery": "\(delivery.id)", "webhook": "\(delivery.webhookID)", "attempt": "\(delivery.attempts + 1)", "error": "\(failure)"])
             }

@@ -29,26 +29,26 @@ public final class KeyAuthenticator: Sendable {
     /// The caller for an `Authorization` header value, or a 401/403 error (counted by reason).
     public func authenticate(authorization: String?) async throws -> Caller {
         guard let authorization, !authorization.isEmpty else {
-            metrics.authFailure("missing")
+            metrics.authFailure(.missing)
             throw RecError.unauthorized("missing Authorization: Bearer <api key> header")
         }
         guard authorization.lowercased().hasPrefix("bearer "), let prefix = APIKeyCodec.prefix(of: String(authorization.dropFirst(7)).trimmingSpaces) else {
-            metrics.authFailure("malformed")
+            metrics.authFailure(.malformed)
             throw RecError.unauthorized("the Authorization header must be 'Bearer <api key>'")
         }
         let key = String(authorization.dropFirst(7)).trimmingSpaces
         guard let (record, tenant) = try await lookup(prefix: prefix),
               APIKeyCodec.constantTimeEqual(record.hash, APIKeyCodec.hash(key))
         else {
-            metrics.authFailure("unknown_key")
+            metrics.authFailure(.unknownKey)
             throw RecError.unauthorized("unknown API key")
         }
         if record.revokedAt != nil {
-            metrics.authFailure("revoked")
+            metrics.authFailure(.revoked)
             throw RecError.unauthorized("this API key has been revoked")
         }
         if tenant.status == .suspended {
-            metrics.authFailure("suspended")
+            metrics.authFailure(.suspended)
             throw RecError.forbidden("this tenant is suspended")
         }
         let limit = tenant.rateLimitPerSecond.map { RateLimit(perSecond: $0, burst: tenant.rateLimitBurst) }

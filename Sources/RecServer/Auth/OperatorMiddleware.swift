@@ -17,11 +17,11 @@ struct OperatorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         try await withSpan("auth.operator") { _ in
             guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-                metrics.authFailure("operator")
+                metrics.authFailure(.operator)
                 throw RecError.unauthorized("the admin API needs 'Authorization: Bearer <operator token>'")
             }
             guard APIKeyCodec.constantTimeEqual(APIKeyCodec.hash(String(header.dropFirst(7)).trimmingSpaces), tokenHash) else {
-                metrics.authFailure("operator")
+                metrics.authFailure(.operator)
                 throw RecError.unauthorized("invalid operator token")
             }
         }

@@ -27,10 +27,7 @@ public struct DemoData: Sendable {
         var random = SeededGenerator(seed: seed)
         let dimensions = 16
         let categories = Self.categories
-        func gaussian() -> Float {
-            let u = max(Float.random(in: 0..<1, using: &random), 1e-7), v = Float.random(in: 0..<1, using: &random)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-        }
+        func gaussian() -> Float { random.nextGaussian() }
         let centres = categories.map { _ in (0..<dimensions).map { _ in gaussian() } }
         // Items: a category (some categories are bigger), a position near its centre, a Zipf-like popularity.
         var items: [Item] = []

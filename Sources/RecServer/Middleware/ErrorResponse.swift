@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RecCore
+import RecStore
 
 /// Renders errors as `{"error":{"code","message","details"}}` with the right status.
 enum ErrorResponse {
@@ -17,11 +18,14 @@ enum ErrorResponse {
         return Response(status: .init(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// Maps any error to a `RecError`: our own pass through, framework errors keep their status, the rest are 500s.
+    /// Maps any error to a `RecError`: our own pass through, store errors by code, framework errors keep their status,
+    /// the rest are 500s.
     static func classify(_ error: any Error) -> RecError {
         switch error {
         case let error as RecError:
             return error
+        case let error as StoreError:
+            return classify(error)
         case let error as HTTPError:
             switch error.status.code {
             case 404: return RecError.notFound("route")
@@ -31,6 +35,17 @@ enum ErrorResponse {
             }
         case let error as any HTTPResponseError where error.status.code < 500:
             return RecError(code: "http_\(error.status.code)", status: Int(error.status.code), message: error.status.reasonPhrase)
+        default:
+            return RecError(code: "internal", status: 500, message: "internal error")
+        }
+    }
+
+    /// Store errors that follow from the state the caller asked about (the serving history, a tenant name, a version's
+    /// artifact, a job's lease) are 409 `conflict` with the store's message; the store's own failures are 500s.
+    static func classify(_ error: StoreError) -> RecError {
+        switch error.code {
+        case .notServing, .nothingServedBefore, .servingHistoryChanged, .nameTaken, .artifactMissing, .artifactCorrupt, .leaseLost:
+            return RecError.conflict(error.message)
         default:
             return RecError(code: "internal", status: 500, message: "internal error")
         }

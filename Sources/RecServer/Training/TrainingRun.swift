@@ -175,8 +175,17 @@ struct TrainingRun: Sendable {
             }
             guard let promoted = registered else {
                 // Refused: either the lease is gone, or cancellation was requested while we saved.
-                let cancel = try? await store.updateJobProgress(id: job.id, owner: owner, stage: "save", progress: 0.95, leaseUntil: WallClock.nowMillis() + lease)
-                return cancel == true ? .cancelled : .leaseLost
+                do {
+                    let cancel = try await store.updateJobProgress(id: job.id, owner: owner, stage: "save", progress: 0.95, leaseUntil: WallClock.nowMillis() + lease)
+                    return cancel ? .cancelled : .leaseLost
+                } catch let error as StoreError where error == .leaseLost {
+                    return .leaseLost
+                } catch {
+                    // Whether the lease is still ours is unknown: leave the job to it (another worker takes it up when it
+                    // runs out), as for a lost lease.
+                    logger.warning("training refusal not explained", metadata: ["error": "\(error)"])
+                    return .leaseLost
+                }
             }
             telemetry.training.trained(model: model, duration: ContinuousClock.now - started)
             if let loss, loss.isFinite { telemetry.training.setLoss(tenant: job.tenantID, model: model, loss) }
@@ -214,7 +223,7 @@ struct TrainingRun: Sendable {
         do {
             let cancel = try await store.updateJobProgress(id: job.id, owner: owner, stage: name, progress: fraction, leaseUntil: WallClock.nowMillis() + lease)
             if cancel { progress.cancelled.store(true, ordering: .relaxed) }
-        } catch let error as RecError where error.code == "conflict" {
+        } catch let error as StoreError where error == .leaseLost {
             progress.leaseLost.store(true, ordering: .relaxed)
         } catch {
             logger.warning("training heartbeat failed", metadata: ["error": "\(error)"])

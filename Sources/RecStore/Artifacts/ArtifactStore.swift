@@ -13,13 +13,13 @@ public protocol ArtifactStore: Sendable {
 }
 
 extension ArtifactStore {
-    /// The bytes of a version, verified against `checksum`; throws `conflict` when missing or corrupt.
+    /// The bytes of a version, verified against `checksum`; throws `StoreError.artifactMissing` or `.artifactCorrupt`.
     public func verifiedRead(tenantID: String, version: String, checksum: String) async throws -> [UInt8] {
         guard let bytes = try await read(tenantID: tenantID, version: version) else {
-            throw RecError.conflict("the artifact of \(version) is missing")
+            throw StoreError.artifactMissing(version)
         }
         guard ArtifactChecksum.of(bytes) == checksum else {
-            throw RecError.conflict("the artifact of \(version) is corrupt (checksum mismatch); it cannot be served")
+            throw StoreError.artifactCorrupt(version)
         }
         return bytes
     }

@@ -69,14 +69,15 @@ extension RecordStore {
     }
 
     /// Records a running job's stage and progress and extends its lease (a heartbeat). Returns whether cancellation
-    /// was requested; throws when the job is no longer leased by `owner` (its lease expired and another worker took it).
+    /// was requested; throws `StoreError.leaseLost` when the job is no longer leased by `owner` (its lease expired and
+    /// another worker took it).
     public func updateJobProgress(id: String, owner: String, stage: String, progress: Double, leaseUntil: Int64) async throws -> Bool {
         try await measure("update_job_progress") {
             let rows = try await database.query("""
                 UPDATE jobs SET stage = \(stage), progress = \(progress), lease_expires_at = \(leaseUntil)
                 WHERE id = \(id) AND status = 'running' AND owner = \(owner) RETURNING cancel_requested
                 """)
-            guard let row = rows.first else { throw RecError.conflict("job \(id) is no longer leased by this worker") }
+            guard let row = rows.first else { throw StoreError.leaseLost(job: id) }
             return row.int("cancel_requested") == 1
         }
     }
@@ -144,8 +145,8 @@ extension RecordStore {
     }
 
     /// Writes one import chunk and the job's progress in one transaction, so a restarted import resumes exactly after
-    /// the last committed record (`checkpoint`). Returns whether cancellation was requested; throws when the job is no
-    /// longer leased by `owner`.
+    /// the last committed record (`checkpoint`). Returns whether cancellation was requested; throws
+    /// `StoreError.leaseLost` when the job is no longer leased by `owner`.
     public func commitImportChunk(jobID: String, tenantID: String, owner: String, rows: ImportRows, checkpoint: Int, progress: Double, accepted: Int, rejected: Int, errors: [RowError], leaseUntil: Int64) async throws -> Bool {
         try await measure("commit_import_chunk") {
             let now = WallClock.nowMillis()
@@ -155,7 +156,7 @@ extension RecordStore {
                         errors = \(try JSONColumn.encode(errors)), lease_expires_at = \(leaseUntil)
                     WHERE id = \(jobID) AND status = 'running' AND owner = \(owner) RETURNING cancel_requested
                     """)
-                guard let row = updated.first else { throw RecError.conflict("import job \(jobID) is no longer leased by this worker") }
+                guard let row = updated.first else { throw StoreError.leaseLost(job: jobID, what: "import job") }
                 switch rows {
                 case .interactions(let events): try await Self.insertInteractionRows(tenantID: tenantID, events, now: now, into: db)
                 case .items(let items): try await Self.upsertItemRows(tenantID: tenantID, items, into: db)

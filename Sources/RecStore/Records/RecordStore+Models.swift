@@ -111,23 +111,24 @@ extension RecordStore {
     }
 
     /// Rolls the serving version `version` back to the one served before it was promoted, which must be `expected`
-    /// (the version the caller checked). Returns the version now served; throws `conflict` when `version` is not the
-    /// serving one, nothing preceded it, or the history changed meanwhile.
+    /// (the version the caller checked). Returns the version now served; throws `StoreError.notServing` when `version`
+    /// is not the serving one, `.nothingServedBefore` when nothing preceded it, `.servingHistoryChanged` when the
+    /// history changed meanwhile.
     public func rollback(tenantID: String, version: String, expected: String, now: Int64) async throws -> String {
         try await measure("rollback_model") {
             try await database.transaction { db in
                 try await Self.lockServing(tenantID: tenantID, in: db)
                 let current = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
                 guard current == version else {
-                    throw RecError.conflict("\(version) is not the serving version\(current.map { " (\($0) is)" } ?? "")")
+                    throw StoreError.notServing(version, current: current)
                 }
                 let previous = try await db.query("""
                     SELECT previous_version FROM model_promotions
                     WHERE tenant_id = \(tenantID) AND version = \(version) AND action <> 'rollback'
                     ORDER BY id DESC LIMIT 1
                     """).first?.string("previous_version")
-                guard let previous else { throw RecError.conflict("no version was served before \(version)") }
-                guard previous == expected else { throw RecError.conflict("the serving history changed meanwhile; retry") }
+                guard let previous else { throw StoreError.nothingServedBefore(version) }
+                guard previous == expected else { throw StoreError.servingHistoryChanged }
                 try await db.execute("UPDATE serving_models SET version = \(previous), updated_at = \(now) WHERE tenant_id = \(tenantID)")
                 try await db.execute("""
                     INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)

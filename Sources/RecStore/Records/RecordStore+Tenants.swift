@@ -1,7 +1,8 @@
 import RecCore
 
 extension RecordStore {
-    /// Creates a tenant with its first key and the default interaction types; 409 when the name is taken.
+    /// Creates a tenant with its first key and the default interaction types; throws `StoreError.nameTaken` when the
+    /// name is taken.
     public func createTenant(_ tenant: Tenant, firstKey: APIKeyRecord) async throws {
         try await measure("create_tenant") {
             do {
@@ -16,7 +17,7 @@ extension RecordStore {
                     }
                 }
             } catch let error as StoreError where error.isUniqueViolation {
-                throw RecError.conflict("a tenant named '\(tenant.name)' already exists")
+                throw StoreError.nameTaken(tenant.name)
             }
         }
     }

@@ -9,10 +9,12 @@ public final class RecordStore: Sendable {
     public let database: any SQLDatabase
     let instrument: ModuleInstrument
 
-    /// Creates the store over `database`, recording into `telemetry`.
+    /// Creates the store over `database`, recording into `telemetry` (where every operation's call counter, and its
+    /// error counters for the store's own failures, start at 0).
     public init(database: any SQLDatabase, telemetry: Telemetry) {
         self.database = database
         self.instrument = telemetry.store
+        instrument.prepare(operations: Self.operations, errors: StoreError.Code.failures.map(\.description))
     }
 
     /// Runs `body` as the instrumented operation `operation`.

@@ -72,7 +72,7 @@ final class SQLiteConnection: @unchecked Sendable {
             }
             var values: [SQLValue] = []
             values.reserveCapacity(count)
-            for index in 0..<Int32(count) { values.append(column(statement, index)) }
+            for index in 0..<Int32(count) { values.append(try column(statement, index)) }
             rows.append(SQLRow(columns: columns ?? [:], values: values))
         }
         return rows
@@ -123,11 +123,18 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {
+    private func column(_ statement: OpaquePointer, _ index: Int32) throws -> SQLValue {
         switch sqlite3_column_type(statement, index) {
         case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, index)))
+        case SQLITE_TEXT:
+            // Read by length, as it was bound: text may hold a NUL, where a C string would end. (Text first, then its
+            // length: sqlite3_column_bytes counts the form sqlite3_column_text returned.)
+            let text = sqlite3_column_text(statement, index)
+            let count = Int(sqlite3_column_bytes(statement, index))
+            // NULL for a text value only when SQLite ran out of memory converting it.
+            guard let text else { throw error(SQLITE_NOMEM) }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(statement, index))
             guard count > 0, let pointer = sqlite3_column_blob(statement, index) else { return .blob([]) }

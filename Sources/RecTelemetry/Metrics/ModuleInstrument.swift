@@ -1,7 +1,11 @@
 import Prometheus
 import Tracing
 
-/// The one wrapper every module's calls go through: a child span plus calls, errors and a duration histogram by operation.
+/// A wrapper around one module's calls: a child span plus calls, errors and a duration histogram by operation.
+///
+/// Only the store goes through it today (`Telemetry.store`, `rec_store_*`, through `RecordStore.measure`). Serving,
+/// training, imports, webhooks and authentication make their own spans and record into their own metric families
+/// (`ServingMetrics`, `TrainingMetrics`, `IngestMetrics`, `AlertMetrics`, `AccessMetrics`).
 public final class ModuleInstrument: Sendable {
     /// The module name used in metric names (`rec_<module>_…`) and span names (`<module>.<operation>`).
     public let module: String
@@ -31,7 +35,17 @@ public final class ModuleInstrument: Sendable {
         }
     }
 
-    /// Runs `body` as `operation`: inside a child span, counted, timed, and its error (if any) classified by `classify`.
+    /// Exports the call counter of every one of `operations`, and its error counter for each of `errors`, at 0 now, so
+    /// rate() and alert rules see the series before the first call or failure.
+    public func prepare(operations: [String], errors errorLabels: [String]) {
+        for operation in operations {
+            _ = calls(operation)
+            for error in errorLabels { _ = errors(ErrorKey(operation: operation, error: error)) }
+        }
+    }
+
+    /// Runs `body` as `operation`: inside a child span, counted, timed, and its error (if any) labelled by
+    /// `ErrorClassifier`.
     public func measure<T>(
         _ operation: String,
         attributes: [(String, String)] = [],

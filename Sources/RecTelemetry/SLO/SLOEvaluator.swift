@@ -4,7 +4,8 @@ import Synchronization
 
 /// Keeps every SLO's good and total events over all its windows in bounded memory and evaluates SLIs, burn rates,
 /// error budgets and the multi-window, multi-burn-rate alert state. Events are recorded on hot paths (a lock and a few
-/// additions); `evaluate` runs on a timer (see `SLOService`) and exports the result as metrics.
+/// additions); `evaluate` exports the result as metrics, and runs on the alert manager's timer (`AlertManager.run`,
+/// every alert interval) and whenever the SLO status is read (`GET /api/v1/monitors` and `/admin/v1/monitors`).
 public final class SLOEvaluator: Sendable {
     /// The spec evaluated.
     public let spec: SLOSpec
