@@ -12,7 +12,7 @@ extension RecordStore {
         "list_interaction_types", "list_items", "list_jobs", "list_keys", "list_models", "list_serving_models",
         "list_tenants", "list_webhooks", "lookup_key", "promote_model", "prune_alert_history", "prune_idempotency_keys",
         "prune_served_lists", "put_artifact", "put_interaction_type", "put_schedule", "read_artifact",
-        "read_interaction_page", "read_monitored_interactions", "read_monitored_lists", "record_served_lists",
+        "read_interaction_tail", "read_interaction_tail_late", "read_monitored_lists", "record_served_lists",
         "register_model", "release_job", "revoke_key", "rollback_model", "set_tenant_rate_limit", "set_tenant_status",
         "transition_alert", "update_job_progress", "upsert_items", "upsert_users", "user_interactions",
     ]
