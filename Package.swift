@@ -194,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecModelsTests",
-            dependencies: ["RecModels", "RecMath", "RecCore"],
+            dependencies: ["RecModels", "RecMath", "RecCore", "RecTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -207,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecIndexTests",
-            dependencies: ["RecIndex", "RecMath"],
+            dependencies: ["RecIndex", "RecMath", "RecTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

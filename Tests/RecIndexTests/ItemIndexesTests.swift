@@ -1,5 +1,6 @@
 import RecIndex
 import RecMath
+import RecTesting
 import Testing
 
 @Suite("Item indexes")
@@ -24,22 +25,24 @@ struct ItemIndexesTests {
     }
 
     @Test("the exact scan is kept for a model whose lengths fall off, and dropped where it would rarely prove a list")
-    func scanCalibration() throws {
-        let configuration = IndexConfiguration(scanLimit: 200)
-        let skewed = Self.model(items: 2_000, users: 300, k: 16) { 1 / (1 + Float($0) / 10) }
-        let kept = try ItemIndexes.build(model: skewed, configuration: configuration, threads: 1)
-        #expect(kept.recommendScan != nil)
-        #expect((kept.scanProvenShare ?? 0) >= ItemIndexes.scanMinimumProvenShare)
+    func scanCalibration() async throws {
+        try await offTheLoops {
+            let configuration = IndexConfiguration(scanLimit: 200)
+            let skewed = Self.model(items: 2_000, users: 300, k: 16) { 1 / (1 + Float($0) / 10) }
+            let kept = try ItemIndexes.build(model: skewed, configuration: configuration, threads: 1)
+            #expect(kept.recommendScan != nil)
+            #expect((kept.scanProvenShare ?? 0) >= ItemIndexes.scanMinimumProvenShare)
 
-        let even = Self.model(items: 2_000, users: 300, k: 16) { _ in 1 }
-        let dropped = try ItemIndexes.build(model: even, configuration: configuration, threads: 1)
-        #expect(dropped.recommendScan == nil)
-        #expect((dropped.scanProvenShare ?? 1) < ItemIndexes.scanMinimumProvenShare)
+            let even = Self.model(items: 2_000, users: 300, k: 16) { _ in 1 }
+            let dropped = try ItemIndexes.build(model: even, configuration: configuration, threads: 1)
+            #expect(dropped.recommendScan == nil)
+            #expect((dropped.scanProvenShare ?? 1) < ItemIndexes.scanMinimumProvenShare)
 
-        // Turned off by configuration: neither built nor measured; a read-back index calibrates the same way.
-        let off = try ItemIndexes.build(model: skewed, configuration: IndexConfiguration(scanLimit: 0), threads: 1)
-        #expect(off.recommendScan == nil && off.scanProvenShare == nil)
-        let decoded = try ItemIndexes.decode(try kept.encode(), model: skewed, configuration: configuration)
-        #expect(decoded.scanProvenShare == kept.scanProvenShare)
+            // Turned off by configuration: neither built nor measured; a read-back index calibrates the same way.
+            let off = try ItemIndexes.build(model: skewed, configuration: IndexConfiguration(scanLimit: 0), threads: 1)
+            #expect(off.recommendScan == nil && off.scanProvenShare == nil)
+            let decoded = try ItemIndexes.decode(try kept.encode(), model: skewed, configuration: configuration)
+            #expect(decoded.scanProvenShare == kept.scanProvenShare)
+        }
     }
 }

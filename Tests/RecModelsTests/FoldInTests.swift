@@ -1,6 +1,7 @@
 import Foundation
 import RecMath
 import RecModels
+import RecTesting
 import Testing
 
 @Suite("Fold-in")
@@ -38,22 +39,26 @@ struct FoldInTests {
     }
 
     @Test("fold-in solves the trainer's system with the alpha, λ and frequency exponent the version recorded")
-    func recordedParameters() {
-        let model = Self.model(.ials)
-        let x = FoldIn(model: model, parameters: ["alpha": 4, "regularization": 0.05, "reg_exponent": 1]).solve(items: Self.items, weights: Self.weights)
-        // λ scaled by the user's five items.
-        #expect(Self.residual(x, model, alpha: 4, lambda: 0.25) < 1e-3)
-        #expect(Self.residual(x, model, alpha: 4, lambda: 0.05) > 1e-2, "the check tells an unscaled λ apart")
+    func recordedParameters() async throws {
+        try await offTheLoops {
+            let model = Self.model(.ials)
+            let x = FoldIn(model: model, parameters: ["alpha": 4, "regularization": 0.05, "reg_exponent": 1]).solve(items: Self.items, weights: Self.weights)
+            // λ scaled by the user's five items.
+            #expect(Self.residual(x, model, alpha: 4, lambda: 0.25) < 1e-3)
+            #expect(Self.residual(x, model, alpha: 4, lambda: 0.05) > 1e-2, "the check tells an unscaled λ apart")
+        }
     }
 
     @Test("parameters an artifact lacks take the trainer's defaults: iALS's for iALS, BPR's L2 weight for BPR")
-    func defaults() {
-        let ials = Self.model(.ials)
-        let x = FoldIn(model: ials, parameters: [:]).solve(items: Self.items, weights: Self.weights)
-        #expect(Self.residual(x, ials, alpha: 1, lambda: 0.01) < 1e-3)
-        let bpr = Self.model(.bpr)
-        let y = FoldIn(model: bpr, parameters: [:]).solve(items: Self.items, weights: Self.weights)
-        #expect(Self.residual(y, bpr, alpha: 1, lambda: 0.001) < 1e-3)
-        #expect(Self.residual(y, bpr, alpha: 1, lambda: 0.01) > 1e-2, "BPR's default is not iALS's")
+    func defaults() async throws {
+        try await offTheLoops {
+            let ials = Self.model(.ials)
+            let x = FoldIn(model: ials, parameters: [:]).solve(items: Self.items, weights: Self.weights)
+            #expect(Self.residual(x, ials, alpha: 1, lambda: 0.01) < 1e-3)
+            let bpr = Self.model(.bpr)
+            let y = FoldIn(model: bpr, parameters: [:]).solve(items: Self.items, weights: Self.weights)
+            #expect(Self.residual(y, bpr, alpha: 1, lambda: 0.001) < 1e-3)
+            #expect(Self.residual(y, bpr, alpha: 1, lambda: 0.01) > 1e-2, "BPR's default is not iALS's")
+        }
     }
 }

@@ -18,47 +18,53 @@ struct EvalCommandTests {
     }
 
     @Test("eval prints a result line and a JSON object with the metrics at K; tune writes a parameter file eval reads back")
-    func evalAndTune() throws {
-        let data = try Self.writeData()
-        let eval = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "ials", "--param", "factors=8",
-                                         "--param", "iterations=5", "--split", "random:0.2:3", "--k", "10", "--threads", "2", "--json"])
-        #expect(eval.status == 0, "\(eval.output)")
-        let lines = eval.output.split(separator: "\n")
-        #expect(lines.contains { $0.hasPrefix("ials recall@10=") })
-        let json = try JSONDecoder().decode([String: JSONValue].self, from: Data(try #require(lines.last).utf8))
-        for key in ["model", "params", "train_seconds", "recall@10", "ndcg@10", "precision@10", "map@10", "coverage"] {
-            #expect(json[key] != nil, "missing \(key)")
-        }
-        #expect(json["params"]?.objectValue?["factors"] == .number(8))
-        #expect((json["recall@10"]?.numberValue ?? 0) > 0.3)
+    func evalAndTune() async throws {
+        // Blocks on child processes (or computes): off the event loops, where test code runs as in serve.
+        try await offTheLoops {
+            let data = try Self.writeData()
+            let eval = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "ials", "--param", "factors=8",
+                                             "--param", "iterations=5", "--split", "random:0.2:3", "--k", "10", "--threads", "2", "--json"])
+            #expect(eval.status == 0, "\(eval.output)")
+            let lines = eval.output.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("ials recall@10=") })
+            let json = try JSONDecoder().decode([String: JSONValue].self, from: Data(try #require(lines.last).utf8))
+            for key in ["model", "params", "train_seconds", "recall@10", "ndcg@10", "precision@10", "map@10", "coverage"] {
+                #expect(json[key] != nil, "missing \(key)")
+            }
+            #expect(json["params"]?.objectValue?["factors"] == .number(8))
+            #expect((json["recall@10"]?.numberValue ?? 0) > 0.3)
 
-        let output = try TestStore.temporaryDirectory() + "/best.json"
-        let tune = try CommandTests.run(["tune", "--train", data, "--format", "csv", "--model", "itemknn", "--trials", "3",
-                                         "--k", "10", "--validation", "random:0.2:5", "--output", output])
-        #expect(tune.status == 0, "\(tune.output)")
-        #expect(tune.output.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 3)
-        let file = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
-        #expect(file["model"] == .string("itemknn"))
-        #expect(file["validation"]?.objectValue?["recall@10"] != nil)
-        let again = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--params", output, "--k", "10"])
-        #expect(again.status == 0, "\(again.output)")
-        #expect(again.output.contains("itemknn recall@10="))
+            let output = try TestStore.temporaryDirectory() + "/best.json"
+            let tune = try CommandTests.run(["tune", "--train", data, "--format", "csv", "--model", "itemknn", "--trials", "3",
+                                             "--k", "10", "--validation", "random:0.2:5", "--output", output])
+            #expect(tune.status == 0, "\(tune.output)")
+            #expect(tune.output.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 3)
+            let file = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+            #expect(file["model"] == .string("itemknn"))
+            #expect(file["validation"]?.objectValue?["recall@10"] != nil)
+            let again = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--params", output, "--k", "10"])
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("itemknn recall@10="))
+        }
     }
 
     @Test("bad options fail with a message naming them, and tune refuses a test file")
-    func badOptions() throws {
-        let data = try Self.writeData()
-        let unknown = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "ials", "--param", "factor=8"])
-        #expect(unknown.status != 0)
-        #expect(unknown.output.contains("params.factor"))
-        let model = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "svd"])
-        #expect(model.status != 0)
-        #expect(model.output.contains("--model must be one of"))
-        let missing = try CommandTests.run(["eval", "--train", data + ".missing", "--format", "csv", "--model", "ials"])
-        #expect(missing.status != 0)
-        #expect(missing.output.contains("cannot read"))
-        let tune = try CommandTests.run(["tune", "--train", data, "--test", data, "--format", "csv", "--model", "ials"])
-        #expect(tune.status != 0)
-        #expect(tune.output.contains("never reads a test set"))
+    func badOptions() async throws {
+        // Blocks on child processes (or computes): off the event loops, where test code runs as in serve.
+        try await offTheLoops {
+            let data = try Self.writeData()
+            let unknown = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "ials", "--param", "factor=8"])
+            #expect(unknown.status != 0)
+            #expect(unknown.output.contains("params.factor"))
+            let model = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "svd"])
+            #expect(model.status != 0)
+            #expect(model.output.contains("--model must be one of"))
+            let missing = try CommandTests.run(["eval", "--train", data + ".missing", "--format", "csv", "--model", "ials"])
+            #expect(missing.status != 0)
+            #expect(missing.output.contains("cannot read"))
+            let tune = try CommandTests.run(["tune", "--train", data, "--test", data, "--format", "csv", "--model", "ials"])
+            #expect(tune.status != 0)
+            #expect(tune.output.contains("never reads a test set"))
+        }
     }
 }

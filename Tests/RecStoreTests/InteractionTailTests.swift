@@ -66,8 +66,8 @@ struct InteractionTailTests {
             let next = try await tail.next()
             #expect(next.map(\.userID) == ["early"], "the smaller id, committed later, still arrives")
             #expect(next.first!.id < seen.first!.id)
+            // (Other tests' transactions on the shared database may still be pending: the horizon is database-wide.)
             #expect(try await tail.next().isEmpty, "and only once")
-            #expect(tail.pendingTransactions == 0)
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import RecServer
 import Synchronization
 
@@ -22,7 +24,7 @@ final class WebhookReceiver: Sendable {
     private let secret = Mutex<String>("")
     private let accepted = Mutex<[Delivery]>([])
     private let rejected = Atomic<Int>(0)
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
 
     init(port: Int = Int.random(in: 20_000..<60_000)) {
         self.port = port
@@ -56,7 +58,10 @@ final class WebhookReceiver: Sendable {
             return Response(status: .noContent)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        task.withLock { $0 = Task { try await app.runService() } }
+        // Stopped by a graceful shutdown, which closes the listening socket before the connections: cancelling the
+        // server instead races connections still arriving (a webhook retry), which NIO traps on in debug builds.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "webhook-receiver")))
+        running.withLock { $0 = (group, Task { try await group.run() }) }
         for _ in 0..<100 {
             if Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -66,9 +71,9 @@ final class WebhookReceiver: Sendable {
 
     /// Stops listening.
     func stop() async {
-        let running = task.withLock { $0 }
-        running?.cancel()
-        _ = try? await running?.value
+        guard let running = running.withLock({ $0 }) else { return }
+        await running.group.triggerGracefulShutdown()
+        _ = try? await running.task.value
     }
 
     /// Waits until `check` holds for the accepted deliveries, or `timeout` passes.
