@@ -25,6 +25,18 @@ struct WorkerThreadTests {
         #expect(names == ["sqlite-test", "sqlite-test"])
     }
 
+    @Test("a background thread (and a background pool's) runs at the background nice value, a normal one does not")
+    func backgroundPriority() async throws {
+        func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), WorkerThread.currentThreadID()!) }
+        let background = WorkerThread(name: "rec-test-bg", background: true)
+        let normal = WorkerThread(name: "rec-test-fg")
+        let pool = ComputePool(name: "rec-test-bgp", threads: 1, background: true)
+        defer { background.stop(); normal.stop(); pool.stop() }
+        let base = try await normal.run { nice() }
+        #expect(try await background.run { nice() } == max(base, WorkerThread.backgroundNice))
+        #expect(await pool.run { nice() } == max(base, WorkerThread.backgroundNice))
+    }
+
     @Test("an actor with the thread as its executor runs there, one call at a time")
     func actorsRunOnIt() async throws {
         let thread = WorkerThread(name: "worker-actor")

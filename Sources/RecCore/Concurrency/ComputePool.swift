@@ -20,8 +20,9 @@ public final class ComputePool: TaskExecutor, @unchecked Sendable {
     public let threads: Int
 
     /// Starts `threads` threads named `name-0`, `name-1`, … (at most 15 characters show in `top -H`), each with a
-    /// stack of `stackSize` bytes (the numeric kernels and the JSON parser recurse deeper than the default allows).
-    public init(name: String, threads: Int, stackSize: Int = 16 << 20) {
+    /// stack of `stackSize` bytes (the numeric kernels and the JSON parser recurse deeper than the default allows);
+    /// `background` threads run at `WorkerThread.backgroundNice`.
+    public init(name: String, threads: Int, stackSize: Int = 16 << 20, background: Bool = false) {
         precondition(threads > 0, "a pool needs at least one thread")
         self.name = name
         self.threads = threads
@@ -30,6 +31,7 @@ public final class ComputePool: TaskExecutor, @unchecked Sendable {
             // Each thread holds this object until `stop()` lets its loop end.
             let thread = Thread { [self] in
                 WorkerThread.nameCurrentThread("\(name)-\(number)")
+                if background { WorkerThread.lowerCurrentThreadPriority() }
                 self.loop()
             }
             thread.stackSize = stackSize

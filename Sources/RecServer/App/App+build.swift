@@ -161,15 +161,16 @@ public func buildApplication(
     // hands them work too).
     app.addServices(
         worker,
-        ThreadedService(service: RetentionPruner(store: store, readiness: readiness, servedRetentionMillis: configuration.servedRetentionMillis, logger: logger), threadName: "rec-pruner"),
+        ThreadedService(service: RetentionPruner(store: store, readiness: readiness, servedRetentionMillis: configuration.servedRetentionMillis, logger: logger), threadName: "rec-pruner", background: true),
         serving,
         ThreadedService(service: recorder, threadName: "rec-served-log"),
         ComputePoolShutdown(pool: compute),
-        ThreadedService(service: monitors, threadName: "rec-monitors"),
-        ThreadedService(service: alerts, threadName: "rec-alerts"),
-        ThreadedService(service: deliveries, threadName: "rec-webhooks")
+        // The monitors' cycle, alerts and webhook deliveries yield to serving while it is busy.
+        ThreadedService(service: monitors, threadName: "rec-monitors", background: true),
+        ThreadedService(service: alerts, threadName: "rec-alerts", background: true),
+        ThreadedService(service: deliveries, threadName: "rec-webhooks", background: true)
     )
-    if configuration.trainerEnabled { app.addServices(ThreadedService(service: trainer, threadName: "rec-trainer")) }
+    if configuration.trainerEnabled { app.addServices(ThreadedService(service: trainer, threadName: "rec-trainer", background: true)) }
     app.beforeServerStarts {
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()

@@ -7,11 +7,13 @@ import ServiceLifecycle
 struct ThreadedService: Service, CustomStringConvertible {
     let service: any Service
     let threadName: String
+    /// Whether the thread yields the CPU to serving under contention (`WorkerThread.backgroundNice`).
+    var background = false
 
     var description: String { "\(type(of: service))" }
 
     func run() async throws {
-        let thread = WorkerThread(name: threadName)
+        let thread = WorkerThread(name: threadName, background: background)
         defer { thread.stop() }
         try await withTaskExecutorPreference(thread) {
             try await service.run()

@@ -23,8 +23,9 @@ public final class TrainerService: Service, Sendable {
     private let indexConfiguration: IndexConfiguration
     private let onPromotion: @Sendable (String, String) async -> Void
     private let signal = WakeSignal()
-    /// The thread the CPU-bound stages run on (one: the numeric kernels fan out on their own bounded threads).
-    private let training = ComputePool(name: "rec-training", threads: 1)
+    /// The thread the CPU-bound stages run on (one, yielding to serving: the numeric kernels fan out on their own
+    /// bounded threads).
+    private let training = ComputePool(name: "rec-training", threads: 1, background: true)
     /// How many leases a training job gets before it is failed.
     static let maxAttempts = 3
 
