@@ -139,13 +139,15 @@ curl -sf "localhost:$PORT/metrics" | grep '^rec_ranking_deferred_total' || true
 if [ "${PROFILE:-0}" = 1 ]; then
   echo "== profile of ours under plain load (perf, 20 s)"
   wrk -t1 -c"$CONN" -d25s -s "$PEER_DIR/seed_stack/rec.lua" "http://127.0.0.1:$PORT" -- plain "$KEY" > /dev/null &
+  WRK=$!
   sleep 2
   perf record -F 2000 -g -p "$OURS" -o "$WORK/perf.data" -- sleep 20 2> /dev/null
-  wait
+  wait "$WRK"   # only wrk: the servers are children too
   python3 Benchmarks/serving/profile_share.py "$WORK/perf.data" \
     'RequestTelemetryMiddleware' \
     'ServingEngine|Ranker|ItemSearch|EmbeddingScorer|HistoryScorer|NormOrderedScan|VectorIndex|cfaiss|faiss' \
+    'NormOrderedScan' 'cfaiss|faiss' \
     'ServedEventFanOut|ServedListRecorder|MonitorFeed|recordServed' \
-    'rec-monitors|MonitorService'
+    'MonitorService'
 fi
 echo "load at end $(cut -d' ' -f1-3 /proc/loadavg)"

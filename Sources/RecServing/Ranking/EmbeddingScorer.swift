@@ -30,13 +30,16 @@ public struct EmbeddingScorer: ServingScorer {
         var source = ServedSource.model
         if let stored, !history.newerThanModel {
             factor = factors.userFactors.row(Int(stored))
-        } else if !history.items.isEmpty {
-            let started = ContinuousClock.now
-            factor = foldIn.solve(items: history.items, weights: history.weights)
-            metrics.foldedIn(duration: ContinuousClock.now - started)
-            source = .foldIn
-        } else if let stored {
-            factor = factors.userFactors.row(Int(stored))
+        } else {
+            let (items, weights) = history.weighted()
+            if !items.isEmpty {
+                let started = ContinuousClock.now
+                factor = foldIn.solve(items: items, weights: weights)
+                metrics.foldedIn(duration: ContinuousClock.now - started)
+                source = .foldIn
+            } else if let stored {
+                factor = factors.userFactors.row(Int(stored))
+            }
         }
         guard let factor else { return nil }
         let query = ItemIndexes.recommendQuery(factor, model: vectors)

@@ -13,10 +13,11 @@ public struct HistoryScorer: ServingScorer {
 
     /// Every item scored from the history; the best that pass the filter.
     public func recommend(userID: String, history: ModelHistory, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
-        guard !history.items.isEmpty else { return nil }
+        let (items, weights) = history.weighted()
+        guard !items.isEmpty else { return nil }
         let n = model.itemCount
         try search.walk(n, .historyScoring)
-        let matrix = SparseMatrix(rows: 1, cols: n, rowStart: [0, history.items.count], columns: history.items, values: history.weights)
+        let matrix = SparseMatrix(rows: 1, cols: n, rowStart: [0, items.count], columns: items, values: weights)
         var scores = [Float](repeating: 0, count: n)
         scores.withUnsafeMutableBufferPointer { model.scores(users: 0..<1, history: matrix, into: $0.baseAddress!) }
         return ScoredItems(items: search.best(of: scores, count: count), source: .model)

@@ -12,21 +12,33 @@ public protocol ServingScorer: Sendable {
     func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems?
 }
 
-/// A user's history in a loaded model's item numbering: distinct items with their summed (positive) weights, and
-/// whether it holds interactions newer than the model's training snapshot.
+/// A user's history as a loaded model sees it: whether it holds interactions newer than the model's training snapshot,
+/// and (computed only when a scorer asks, since a stored factor needs none of it) its items in the model's numbering.
 public struct ModelHistory: Sendable {
-    /// Model item numbers, ascending.
-    public let items: [Int32]
-    /// Each item's summed weight.
-    public let weights: [Float]
+    let user: UserHistory
+    let activity: TenantActivity
+    let itemIndex: [String: Int32]
     /// Whether the user interacted after the model's snapshot (a stored user factor is then out of date).
     public let newerThanModel: Bool
 
-    /// A history.
-    public init(items: [Int32], weights: [Float], newerThanModel: Bool) {
-        self.items = items
-        self.weights = weights
-        self.newerThanModel = newerThanModel
+    /// The history of `user` (from `activity`) for a model numbering its items by `itemIndex`, trained up to
+    /// interaction `snapshotID`.
+    public init(user: UserHistory, activity: TenantActivity, itemIndex: [String: Int32], snapshotID: Int64) {
+        self.user = user
+        self.activity = activity
+        self.itemIndex = itemIndex
+        newerThanModel = user.lastID > snapshotID
+    }
+
+    /// The distinct items the model knows, ascending, with their summed positive weights (computed on each call).
+    public func weighted() -> (items: [Int32], weights: [Float]) {
+        var aggregated: [Int32: Float] = [:]
+        let ids = activity.itemIDs(user.items)
+        for (position, id) in ids.enumerated() where user.weights[position] > 0 {
+            if let item = itemIndex[id] { aggregated[item, default: 0] += user.weights[position] }
+        }
+        let items = aggregated.keys.sorted()
+        return (items, items.map { aggregated[$0]! })
     }
 }
 

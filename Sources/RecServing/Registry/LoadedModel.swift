@@ -52,14 +52,8 @@ public final class LoadedModel: Sendable {
         }
     }
 
-    /// A user's history in this model's item numbering: distinct known items with their summed positive weights.
+    /// A user's history as this model sees it.
     func history(_ history: UserHistory, activity: TenantActivity) -> ModelHistory {
-        var aggregated: [Int32: Float] = [:]
-        let ids = activity.itemIDs(history.items)
-        for (position, id) in ids.enumerated() where history.weights[position] > 0 {
-            if let item = itemIndex[id] { aggregated[item, default: 0] += history.weights[position] }
-        }
-        let items = aggregated.keys.sorted()
-        return ModelHistory(items: items, weights: items.map { aggregated[$0]! }, newerThanModel: history.lastID > snapshotInteractionID)
+        ModelHistory(user: history, activity: activity, itemIndex: itemIndex, snapshotID: snapshotInteractionID)
     }
 }

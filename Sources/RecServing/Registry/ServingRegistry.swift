@@ -202,12 +202,16 @@ public final class ServingRegistry: Service, Sendable {
         try await withTaskExecutorPreference(thread) {
             guard let tenant = await existing(tenantID) else { return }
             guard tenant.view.model?.version != version else { return }
-            let model = try await loadModel(tenantID: tenantID, version: version)
-            let current = tenant.view.model?.version
-            tenant.install(model: model)
-            telemetry.serving.serving(tenant: tenantID, version: version, model: model.kind.rawValue)
-            logger.info("serving version swapped", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "rec.previous": "\(current ?? "none")"])
+            swapIn(try await loadModel(tenantID: tenantID, version: version), for: tenant)
         }
+    }
+
+    /// Serves `model` for `tenant` from now on, and says so (metric, log line).
+    private func swapIn(_ model: LoadedModel, for tenant: TenantServing) {
+        let previous = tenant.view.model?.version
+        tenant.install(model: model)
+        telemetry.serving.serving(tenant: tenant.tenantID, version: model.version, model: model.kind.rawValue)
+        logger.info("serving version swapped", metadata: ["tenant": "\(tenant.tenantID)", "rec.version": "\(model.version)", "rec.previous": "\(previous ?? "none")"])
     }
 
     /// Promotes `version` through `commit` (the store's change), checking its artifact once: read and verified (and,
@@ -226,12 +230,7 @@ public final class ServingRegistry: Service, Sendable {
                 _ = try await artifacts.verifiedRead(tenantID: tenantID, version: version, checksum: record.checksum)
             }
             let result = try await commit()
-            if let tenant, let model {
-                let previous = tenant.view.model?.version
-                tenant.install(model: model)
-                telemetry.serving.serving(tenant: tenantID, version: version, model: model.kind.rawValue)
-                logger.info("serving version swapped", metadata: ["tenant": "\(tenantID)", "rec.version": "\(version)", "rec.previous": "\(previous ?? "none")"])
-            }
+            if let tenant, let model { swapIn(model, for: tenant) }
             return result
         }
     }
