@@ -176,6 +176,7 @@ let package = Package(
         .target(
             name: "RecTesting",
             dependencies: [
+                "RecCore",
                 "RecStore",
                 "RecTelemetry",
                 "CTestExecutor",

@@ -27,7 +27,7 @@ struct WorkerThreadTests {
 
     @Test("a background thread (and a background pool's) runs at the background nice value, a normal one does not")
     func backgroundPriority() async throws {
-        func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), WorkerThread.currentThreadID()!) }
+        @Sendable func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), WorkerThread.currentThreadID()!) }
         let background = WorkerThread(name: "rec-test-bg", background: true)
         let normal = WorkerThread(name: "rec-test-fg")
         let pool = ComputePool(name: "rec-test-bgp", threads: 1, background: true)
