@@ -83,16 +83,16 @@ struct CatalogueController {
     }
 
     /// A batch upsert under `key` (`items` or `users`): every row validated, then all written or none.
-    private func upsert<Row>(
+    private func upsert<Row: Sendable>(
         _ request: Request, context: AppRequestContext, key: String,
-        parse: (RowParser, JSONValue, String) -> RowParser.Outcome<Row>,
+        parse: @escaping @Sendable (RowParser, JSONValue, String) -> RowParser.Outcome<Row>,
         write: (String, [Row]) async throws -> Void
     ) async throws -> Response {
         let caller = try context.requireCaller(.ingest)
         let body = try await BatchBody.json(request, context: context, compute: compute)
         let (rows, _) = try BatchBody.rows(body, key: key, allowSingle: false)
         let parser = RowParser(types: [], now: WallClock.nowMillis())
-        let parsed = try Self.collect(rows, kind: key, telemetry: telemetry) { parse(parser, $0, "\(key)[\($1)]") }
+        let parsed = try await Self.collect(rows, kind: key, telemetry: telemetry, compute: compute) { parse(parser, $0, "\(key)[\($1)]") }
         try await write(caller.tenantID, parsed)
         telemetry.ingest.accepted(key, count: parsed.count)
         return try JSONResponse.make(.ok, AcceptedPayload(accepted: parsed.count))
@@ -135,7 +135,18 @@ struct CatalogueController {
         return try JSONResponse.make(.ok, ["name": JSONValue.string(type.name), "weight": .number(type.weight), "requires_value": .bool(type.requiresValue)])
     }
 
-    /// Parses every row; rejects the whole batch (counting each bad row) if any row is invalid.
+    /// Batches with more rows than this are validated on the compute pool, not on the event loop.
+    static let inlineRows = 500
+
+    /// Parses every row (on `compute` for a batch over `inlineRows`); rejects the whole batch (counting each bad row)
+    /// if any row is invalid.
+    static func collect<Row: Sendable>(_ rows: [JSONValue], kind: String, telemetry: Telemetry, compute: ComputePool,
+                                       parse: @escaping @Sendable (JSONValue, Int) -> RowParser.Outcome<Row>) async throws -> [Row] {
+        guard rows.count > inlineRows else { return try collect(rows, kind: kind, telemetry: telemetry, parse: parse) }
+        return try await compute.run { try collect(rows, kind: kind, telemetry: telemetry, parse: parse) }
+    }
+
+    /// Parses every row here; rejects the whole batch (counting each bad row) if any row is invalid.
     static func collect<Row>(_ rows: [JSONValue], kind: String, telemetry: Telemetry, parse: (JSONValue, Int) -> RowParser.Outcome<Row>) throws -> [Row] {
         var parsed: [Row] = []
         parsed.reserveCapacity(rows.count)

@@ -25,7 +25,7 @@ struct InteractionsController {
         let body = try await BatchBody.json(request, context: context, compute: compute)
         let (rows, single) = try BatchBody.rows(body, key: "interactions", allowSingle: true)
         let parser = RowParser(types: try await types.types(tenantID: caller.tenantID), now: WallClock.nowMillis())
-        let events = try CatalogueController.collect(rows, kind: "interactions", telemetry: telemetry) { value, index in
+        let events = try await CatalogueController.collect(rows, kind: "interactions", telemetry: telemetry, compute: compute) { value, index in
             parser.interaction(value, path: single ? "" : "interactions[\(index)]")
         }
         let answer = try JSONText.encode(AcceptedPayload(accepted: events.count))
