@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import RecTesting
 import NIOCore
 
 /// The real `recommender` binary running as a child process on a loopback port, for tests of signals and restarts.
@@ -53,11 +54,12 @@ final class ServerProcess: @unchecked Sendable {
         for _ in 0..<400 where process.isRunning {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning {
-            process.terminate()
-            return -1
-        }
-        return process.terminationStatus
+        let timedOut = process.isRunning
+        if timedOut { process.terminate() }
+        // Foundation may report the process gone before it has recorded the exit status (reading the status then
+        // traps): `waitUntilExit` returns once it has. It blocks, so off the event loops.
+        await offTheLoops { process.waitUntilExit() }
+        return timedOut ? -1 : process.terminationStatus
     }
 
     /// Everything the process wrote so far.
