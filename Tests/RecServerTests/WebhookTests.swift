@@ -65,7 +65,10 @@ struct WebhookTests {
             let after = await receiver.waitFor(timeout: .seconds(60)) { $0.contains { $0.labels["alertname"] == "TrainingFailed" && $0.json["status"] as? String == "resolved" } }
             let resolved = try #require(after.first { $0.labels["alertname"] == "TrainingFailed" && $0.json["status"] as? String == "resolved" })
             #expect(resolved.alert["fingerprint"] as? String == failed.alert["fingerprint"] as? String)
-            #expect(after.filter { $0.labels["alertname"] == "TrainingFailed" }.count == 2, "one firing and one resolved notification, no repeats")
+            // Deliveries are at least once: a receiver may see one again (same delivery id) when an attempt timed out
+            // after it arrived, or its lease ran out on a busy replica. Notifications are what must not repeat.
+            let notifications = Set(after.filter { $0.labels["alertname"] == "TrainingFailed" }.map(\.id))
+            #expect(notifications.count == 2, "one firing and one resolved notification, no repeats")
             #expect(receiver.rejections == 0)
             _ = parts
         }
