@@ -7,8 +7,9 @@
 # traces, JSON access logs at info to a file). Then similar items, and throughput with telemetry off.
 #   Benchmarks/serving/run.sh                     # everything
 #   PEER=0 Benchmarks/serving/run.sh              # ours only
+#   PEER=0 TRAIN_BODY='{"model":"graph_filter"}' Benchmarks/serving/run.sh   # another model, ours only
 # Env: GOWALLA_TRAIN (../shared/data/gowalla/train.txt), PEER_DIR (/tmp/peer), PORT (18090), PEER_PORT (18080),
-#      DUR (10), REPS (3), WARM (3), LOG_LEVEL (info).
+#      DUR (10), REPS (3), WARM (3), LOG_LEVEL (info), TRAIN_BODY (the training request; default the iALS above).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -90,7 +91,7 @@ JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/imports?type=interactions" -H "Aut
 wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("ours: import", j["status"], j["accepted"], "interactions")'
 T1=$(date +%s.%N)
 JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/models/train" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d '{"model":"ials","params":{"factors":128,"iterations":15,"regularization":0.01,"alpha":1}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
+  -d "${TRAIN_BODY:-{\"model\":\"ials\",\"params\":{\"factors\":128,\"iterations\":15,\"regularization\":0.01,\"alpha\":1}}}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
 wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); r=j.get("result",{}); print("ours: training", j["status"], r.get("model_version"), "holdout recall@20 %.4f" % r.get("metrics",{}).get("recall@20",0))'
 T2=$(date +%s.%N)
 echo "ours: import $(echo "$T1 - $T0" | bc) s, training (snapshot, train, evaluate, refit, index build, save) $(echo "$T2 - $T1" | bc) s"

@@ -36,6 +36,8 @@ struct ModelTrainingTests {
             (ModelKind.bpr, ["factors": 8, "iterations": 60, "learning_rate": 0.05]),
             (ModelKind.ease, ["regularization": 10]),
             (ModelKind.itemknn, ["neighbors": 30]),
+            (ModelKind.graphFilter, [:]),
+            (ModelKind.graphFilter, ["rank": 8, "degree_power": 0]),
           ])
     func personalisedBeatsPopularity(kind: ModelKind, params: [String: Double]) async throws {
         try await offTheLoops {

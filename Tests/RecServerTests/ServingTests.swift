@@ -205,6 +205,40 @@ struct ServingTests {
         }
     }
 
+    @Test("the graph filter scores any history as it stands: a newcomer's first events steer their list, and similar items come from the filter")
+    func graphFilterServesCurrentHistories() async throws {
+        try await TestApp(.sqlite).run { client, _ throws in
+            let tenant = try await client.createTenant()
+            try await Self.catalogue(client, key: tenant.key)
+            try await TrainingTests.ingest(client, key: tenant.key)
+            let job = try await TrainingTests.train(client, key: tenant.key, ["model": "graph_filter", "params": ["rank": 16]])
+            let version = try #require(job["model_version"]?.stringValue, "\(job)")
+            #expect(version.hasPrefix("graph_filter-"))
+            let recall = try #require(job["result"]?.objectValue?["metrics"]?.objectValue?["recall@20"]?.numberValue)
+            #expect(recall > 0.3, "communities should be easy: recall@20 \(recall)")
+            let ask: (JSONValue) async throws -> Reply = { body in try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: body) }
+            let trained = try await Self.eventually({ try await ask(["user_id": "u1", "count": 10]) }) { $0.json["model_version"]?.stringValue == version }
+            #expect(trained.json["source"] == "model")
+            #expect(Self.ids(trained).filter { Self.category($0) == 1 }.count >= 8, "\(Self.ids(trained))")
+            #expect(Set(Self.ids(trained)).isDisjoint(with: Self.seen(user: 1)))
+
+            // Nobody trained on this user: their four events in c2 are the whole signal, read at request time.
+            let events: [JSONValue] = ["i40", "i41", "i42", "i43"].map { ["user_id": "newcomer", "item_id": .string($0), "interaction_type": "view"] }
+            #expect(try await client.send(.post, "/api/v1/interactions", key: tenant.key, json: ["interactions": .array(events)]).status == 200)
+            let newcomer = try await ask(["user_id": "newcomer", "count": 10])
+            #expect(newcomer.json["source"] == "model", "\(newcomer.text)")
+            #expect(Self.ids(newcomer).filter { Self.category($0) == 2 }.count >= 8, "\(Self.ids(newcomer))")
+            #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
+            let filtered = try await ask(["user_id": "newcomer", "count": 5, "filters": ["category": "c0"]])
+            #expect(Self.ids(filtered).count == 5 && Self.ids(filtered).allSatisfy { Self.category($0) == 0 })
+
+            let similar = try await client.send(.get, "/api/v1/items/i3/similar?count=5", key: tenant.key)
+            #expect(similar.status == 200 && similar.json["source"] == "model", "\(similar.text)")
+            #expect(Self.ids(similar).count == 5 && !Self.ids(similar).contains("i3"))
+            #expect(Self.ids(similar).allSatisfy { Self.category($0) == 0 }, "\(similar.text)")
+        }
+    }
+
     @Test("similar items come from the item embeddings, honour a category, and 404 for unknown items", arguments: [TestStore.sqlite])
     func similarItems(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in

@@ -57,6 +57,19 @@ public struct ModelArtifact: Sendable {
             ]
         case let ease as EASEModel:
             arrays = [("weights", .floats(ease.weights.values))]
+        case let filter as GraphFilterModel:
+            extra["rank"] = filter.rank
+            extra["linear_weight"] = Double(filter.linearWeight)
+            extra["degree_power"] = Double(filter.degreePower)
+            extra["binary"] = filter.binary ? 1 : 0
+            arrays = [
+                ("row_start", .int64s(filter.graph.rowStart.map(Int64.init))),
+                ("columns", .int32s(filter.graph.columns)),
+                ("values", .floats(filter.graph.values)),
+                ("item_degrees", .floats(filter.itemDegrees)),
+                ("basis", .floats(filter.basis.values)),
+                ("spectral_weights", .floats(filter.spectralWeights)),
+            ]
         default:
             preconditionFailure("no artifact encoding for \(type(of: model))")
         }
@@ -129,6 +142,20 @@ public struct ModelArtifact: Sendable {
         case .ease:
             guard let weights = floats["weights"], !items.multipliedReportingOverflow(by: items).overflow, weights.count == items * items else { throw FormatError(description: "weights do not match the items") }
             model = EASEModel(weights: DenseMatrix(rows: items, cols: items, values: weights), userCount: users)
+        case .graphFilter:
+            guard let rank = header["rank"] as? Int, (0...4096).contains(rank),
+                  let linear = (header["linear_weight"] as? NSNumber)?.floatValue, let power = (header["degree_power"] as? NSNumber)?.floatValue,
+                  let binary = header["binary"] as? Int, (0...1).contains(binary),
+                  let start = int64s["row_start"], let columns = int32s["columns"], let values = floats["values"],
+                  start.count == users + 1, columns.count == values.count, start.first == 0, start.last == Int64(columns.count),
+                  zip(start, start.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < items }),
+                  let degrees = floats["item_degrees"], degrees.count == items,
+                  let basis = floats["basis"], basis.count == items * rank, let weights = floats["spectral_weights"], weights.count == rank else {
+                throw FormatError(description: "graph filter arrays do not match the id lists")
+            }
+            let graph = SparseMatrix(rows: users, cols: items, rowStart: start.map { Int($0) }, columns: columns, values: values)
+            model = GraphFilterModel(graph: graph, itemDegrees: degrees, basis: DenseMatrix(rows: items, cols: rank, values: basis),
+                                     spectralWeights: weights, linearWeight: linear, degreePower: power, binary: binary == 1)
         }
         let snapshot = (header["snapshot_interaction_id"] as? NSNumber)?.int64Value ?? 0
         return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model, snapshotInteractionID: snapshot)

@@ -11,6 +11,7 @@ public enum ModelCatalog {
         case .ials: IALSTrainer.parameters
         case .bpr: BPRTrainer.parameters
         case .ease: EASETrainer.parameters
+        case .graphFilter: GraphFilterTrainer.parameters
         }
     }
 
@@ -37,6 +38,7 @@ public enum ModelCatalog {
         case .ials: try IALSTrainer(parameters: parameters).train(matrix, context: context)
         case .bpr: try BPRTrainer(parameters: parameters).train(matrix, context: context)
         case .ease: try EASETrainer(parameters: parameters).train(matrix, context: context)
+        case .graphFilter: try GraphFilterTrainer(parameters: parameters).train(matrix, context: context)
         }
     }
 
@@ -49,6 +51,7 @@ public enum ModelCatalog {
         case .ials: return data + IALSTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs, threads: threads)
         case .bpr: return data + (users + items) * parameters.int("factors") * 4 + pairs * 4
         case .ease: return data + EASETrainer.memoryEstimate(items: items)
+        case .graphFilter: return data + GraphFilterTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
         }
     }
 }

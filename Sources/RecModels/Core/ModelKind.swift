@@ -5,4 +5,5 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     case ials
     case bpr
     case ease
+    case graphFilter = "graph_filter"
 }
