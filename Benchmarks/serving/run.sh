@@ -22,6 +22,8 @@ DUR=${DUR:-10}
 REPS=${REPS:-3}
 WARM=${WARM:-3}
 TOKEN=bench-operator-token-0123456789
+IALS_REQUEST='{"model":"ials","params":{"factors":128,"iterations":15,"regularization":0.01,"alpha":1}}'
+TRAIN_REQUEST=${TRAIN_BODY:-$IALS_REQUEST}
 BIN=.build/release/recommender
 [ -f "$TRAIN" ] || { echo "no Gowalla training split at $TRAIN (see ../shared/data/README.md)" >&2; exit 1; }
 swift build -c release --product recommender >/dev/null
@@ -91,7 +93,7 @@ JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/imports?type=interactions" -H "Aut
 wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("ours: import", j["status"], j["accepted"], "interactions")'
 T1=$(date +%s.%N)
 JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/models/train" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d "${TRAIN_BODY:-{\"model\":\"ials\",\"params\":{\"factors\":128,\"iterations\":15,\"regularization\":0.01,\"alpha\":1}}}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
+  -d "$TRAIN_REQUEST" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
 wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); r=j.get("result",{}); print("ours: training", j["status"], r.get("model_version"), "holdout recall@20 %.4f" % r.get("metrics",{}).get("recall@20",0))'
 T2=$(date +%s.%N)
 echo "ours: import $(echo "$T1 - $T0" | bc) s, training (snapshot, train, evaluate, refit, index build, save) $(echo "$T2 - $T1" | bc) s"

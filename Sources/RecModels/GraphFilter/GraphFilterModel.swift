@@ -30,9 +30,12 @@ public struct GraphFilterModel: RecommendationModel {
     /// Whether every history item counts 1 (else its weight).
     public let binary: Bool
     /// d^-β per item (0 for items with no training interactions).
-    private let preScale: [Float]
+    let preScale: [Float]
     /// d^β per item (0 for items with no training interactions).
-    private let postScale: [Float]
+    let postScale: [Float]
+    /// ‖Vᵢ‖ per item: with ‖x'·V·diag(g)‖ it bounds the second term, so one history can be ranked exactly
+    /// without scoring every item (`best(items:…)`).
+    let basisNorms: [Float]
 
     /// A model from its parts.
     public init(graph: SparseMatrix, itemDegrees: [Float], basis: DenseMatrix, spectralWeights: [Float],
@@ -49,6 +52,10 @@ public struct GraphFilterModel: RecommendationModel {
         self.binary = binary
         preScale = itemDegrees.map { $0 > 0 ? powf($0, -degreePower) : 0 }
         postScale = itemDegrees.map { $0 > 0 ? powf($0, degreePower) : 0 }
+        let r = basis.cols
+        basisNorms = basis.values.withUnsafeBufferPointer { v in
+            (0..<basis.rows).map { BLAS.dot(v.baseAddress! + $0 * r, v.baseAddress! + $0 * r, count: r).squareRoot() }
+        }
     }
 
     /// Number of items.

@@ -1,8 +1,8 @@
 import RecMath
 import RecModels
 
-/// Ranks with a model that scores every item from the user's history (item-kNN, EASE, the graph filter, popularity);
-/// similar items from item-kNN's neighbour lists, EASE's item weights, or the graph filter applied to the one item.
+/// Ranks with a model that scores every item from the user's history (item-kNN, EASE, popularity); similar items from
+/// item-kNN's neighbour lists or EASE's item weights.
 public struct HistoryScorer: ServingScorer {
     let model: any RecommendationModel
 
@@ -23,8 +23,7 @@ public struct HistoryScorer: ServingScorer {
         return ScoredItems(items: search.best(of: scores, count: count), source: .model)
     }
 
-    /// Item-kNN's stored neighbours, a row of EASE's weights, or the graph filter's scores for a history of just `item`;
-    /// nil for models with no item-to-item scores.
+    /// Item-kNN's stored neighbours, or a row of EASE's weights; nil for models with no item-to-item scores.
     public func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
         var top = TopK(k: count)
         if let knn = model as? ItemSimilarityModel {
@@ -37,15 +36,6 @@ public struct HistoryScorer: ServingScorer {
             try search.walk(n, .historyScoring)
             for other in 0..<n where search.allows(Int32(other)) {
                 top.offer(Int32(other), ease.weights.values[Int(item) * n + other])
-            }
-        } else if let filter = model as? GraphFilterModel {
-            let n = filter.itemCount
-            try search.walk(n, .historyScoring)
-            let matrix = SparseMatrix(rows: 1, cols: n, rowStart: [0, 1], columns: [item], values: [1])
-            var scores = [Float](repeating: 0, count: n)
-            scores.withUnsafeMutableBufferPointer { filter.scores(users: 0..<1, history: matrix, into: $0.baseAddress!) }
-            for other in 0..<n where other != Int(item) && search.allows(Int32(other)) {
-                top.offer(Int32(other), scores[other])
             }
         } else {
             return nil

@@ -44,23 +44,10 @@ public struct ItemSearch: Sendable {
     public func nearest(index: VectorIndex, vectors: DenseMatrix, scan: NormOrderedScan?, query: [Float], count: Int) throws(RankingDeferred) -> [(index: Int32, score: Float)] {
         let total = model.itemIDs.count
         guard total > 0, count > 0 else { return [] }
-        let excluded = filter.excluded.compactMap { model.itemIndex[$0] }
-        if let categories = filter.categories {
-            // Members are eligible already; only exclusions and properties remain to check.
-            let size = categories.reduce(0) { $0 + (view.categoryMembers[$1]?.count ?? 0) }
-            try walk(size, .categoryScan)
-            let excludedSet = Set(excluded)
-            var candidates: [Int32] = []
-            candidates.reserveCapacity(size)
-            for category in categories {
-                for member in view.categoryMembers[category] ?? [] where !excludedSet.contains(member)
-                    && (filter.properties.isEmpty || allows(member)) {
-                    candidates.append(member)
-                }
-            }
-            metrics.filtered(rejectedShare: 1 - Double(candidates.count) / Double(total))
+        if let candidates = try categoryCandidates() {
             return exactScan(candidates, vectors: vectors, query: query, count: count)
         }
+        let excluded = filter.excluded.compactMap { model.itemIndex[$0] }
         var selection = view.eligible
         var selected = view.eligibleCount
         for item in excluded where selection.contains(Int(item)) {
@@ -106,6 +93,25 @@ public struct ItemSearch: Sendable {
         candidates.reserveCapacity(selected)
         for item in 0..<total where selection.contains(item) { candidates.append(Int32(item)) }
         return exactScan(candidates, vectors: vectors, query: query, count: count)
+    }
+
+    /// With a category filter, the model items of those categories that pass the rest of the filter (members are
+    /// eligible already; exclusions and properties are checked); nil without one.
+    public func categoryCandidates() throws(RankingDeferred) -> [Int32]? {
+        guard let categories = filter.categories else { return nil }
+        let size = categories.reduce(0) { $0 + (view.categoryMembers[$1]?.count ?? 0) }
+        try walk(size, .categoryScan)
+        let excludedSet = Set(filter.excluded.compactMap { model.itemIndex[$0] })
+        var candidates: [Int32] = []
+        candidates.reserveCapacity(size)
+        for category in categories {
+            for member in view.categoryMembers[category] ?? [] where !excludedSet.contains(member)
+                && (filter.properties.isEmpty || allows(member)) {
+                candidates.append(member)
+            }
+        }
+        metrics.filtered(rejectedShare: model.itemIDs.isEmpty ? 0 : 1 - Double(candidates.count) / Double(model.itemIDs.count))
+        return candidates
     }
 
     /// Scores every candidate exactly and keeps the best `count`.

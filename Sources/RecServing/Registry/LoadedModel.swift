@@ -47,6 +47,8 @@ public final class LoadedModel: Sendable {
                 factors: factors, indexes: indexes, foldIn: FoldIn(model: factors, parameters: artifact.parameters),
                 userIndex: users, metrics: metrics
             )
+        } else if let filter = artifact.model as? GraphFilterModel {
+            scorer = GraphFilterScorer(model: filter, metrics: metrics)
         } else {
             scorer = HistoryScorer(model: artifact.model)
         }

@@ -33,7 +33,7 @@ public final class ServingMetrics: Sendable {
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100),
         ]
         searches = MetricCache { path in
-            registry.makeDurationHistogram(name: "rec_ann_search_duration_seconds", labels: [("path", path)], buckets: fast, help: "Item search time by path: scan (norm-ordered exact scan that proved its answer), scan_unproven (one that handed over to the index), hnsw or flat (FAISS), exact (a scan of the filtered candidates).")
+            registry.makeDurationHistogram(name: "rec_ann_search_duration_seconds", labels: [("path", path)], buckets: fast, help: "Item search time by path: scan (norm-ordered exact scan that proved its answer), scan_unproven (one that handed over to the index), hnsw or flat (FAISS), exact (a scan of the filtered candidates), graph_filter (the graph filter's bounded exact ranking).")
         }
         candidates = MetricCache { path in
             registry.makeValueHistogram(name: "rec_ann_candidates_examined", labels: [("path", path)], buckets: [10, 100, 1_000, 10_000, 100_000, 1_000_000], help: "Vectors scored per search (for HNSW: its candidate list size, efSearch).")
