@@ -14,7 +14,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "File format: lightgcn (user item item ...), movielens (u.data) or csv (user,item[,weight[,timestamp]]).")
     var format: String = "lightgcn"
 
-    @Option(help: "Model: popularity, itemknn, ials, bpr, ease or graph_filter.")
+    @Option(help: "Model: popularity, itemknn, ials, bpr, ease, graph_filter or lightgcn.")
     var model: String?
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter as name=value (repeatable; wins over --params).", valueName: "name=value"))

@@ -38,6 +38,7 @@ struct ModelTrainingTests {
             (ModelKind.itemknn, ["neighbors": 30]),
             (ModelKind.graphFilter, [:]),
             (ModelKind.graphFilter, ["rank": 8, "degree_power": 0]),
+            (ModelKind.lightgcn, ["factors": 16, "iterations": 60, "learning_rate": 0.02, "batch_size": 1024]),
           ])
     func personalisedBeatsPopularity(kind: ModelKind, params: [String: Double]) async throws {
         try await offTheLoops {

@@ -20,14 +20,28 @@ struct ServingTests {
         guard reply.status == 200 else { throw TestFailure("items answered \(reply.status): \(reply.text)") }
     }
 
-    /// A new tenant with the catalogue and the communities' events, and the version of an iALS model trained on them.
-    static func trainedTenant(_ client: TestClient) async throws -> (tenant: (id: String, key: String), version: String) {
+    /// A new tenant with the catalogue and the communities' events, and the version of the model `training` asks for
+    /// (iALS by default) trained on them, once its holdout recall shows it found the communities.
+    static func trainedTenant(
+        _ client: TestClient,
+        training: JSONValue = ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]]
+    ) async throws -> (tenant: (id: String, key: String), version: String) {
         let tenant = try await client.createTenant()
         try await catalogue(client, key: tenant.key)
         try await TrainingTests.ingest(client, key: tenant.key)
-        let job = try await TrainingTests.train(client, key: tenant.key, ["model": "ials", "params": ["factors": 8, "iterations": 8, "regularization": 0.1, "alpha": 5]])
+        let job = try await TrainingTests.train(client, key: tenant.key, training)
         guard let version = job["model_version"]?.stringValue else { throw TestFailure("training did not succeed: \(job)") }
+        let recall = job["result"]?.objectValue?["metrics"]?.objectValue?["recall@20"]?.numberValue ?? 0
+        guard recall > 0.3 else { throw TestFailure("communities should be easy: recall@20 \(recall)") }
         return (tenant, version)
+    }
+
+    /// A user unseen at training time sends four events in c2 (i40–i43) and asks for 10 recommendations.
+    static func newcomer(_ client: TestClient, key: String) async throws -> Reply {
+        let events: [JSONValue] = ["i40", "i41", "i42", "i43"].map { ["user_id": "newcomer", "item_id": .string($0), "interaction_type": "view"] }
+        let sent = try await client.send(.post, "/api/v1/interactions", key: key, json: ["interactions": .array(events)])
+        guard sent.status == 200 else { throw TestFailure("interactions answered \(sent.status): \(sent.text)") }
+        return try await client.send(.post, "/api/v1/recommendations", key: key, json: ["user_id": "newcomer", "count": 10])
     }
 
     /// The item ids of a recommendation reply.
@@ -187,9 +201,7 @@ struct ServingTests {
             #expect(Self.ids(stranger).count == 5 && Self.ids(stranger).allSatisfy { Self.category($0) == 2 })
 
             // A user unseen at training time, with a few events in c2: folded in, and their taste shows at once.
-            let events: [JSONValue] = ["i40", "i41", "i42", "i43"].map { ["user_id": "newcomer", "item_id": .string($0), "interaction_type": "view"] }
-            #expect(try await client.send(.post, "/api/v1/interactions", key: tenant.key, json: ["interactions": .array(events)]).status == 200)
-            let newcomer = try await ask(["user_id": "newcomer", "count": 10])
+            let newcomer = try await Self.newcomer(client, key: tenant.key)
             #expect(newcomer.json["source"] == "fold_in", "\(newcomer.text)")
             #expect(Self.ids(newcomer).filter { Self.category($0) == 2 }.count >= 8, "\(Self.ids(newcomer))")
             #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
@@ -208,14 +220,8 @@ struct ServingTests {
     @Test("the graph filter scores any history as it stands: a newcomer's first events steer their list, and similar items come from the filter")
     func graphFilterServesCurrentHistories() async throws {
         try await TestApp(.sqlite).run { client, _ throws in
-            let tenant = try await client.createTenant()
-            try await Self.catalogue(client, key: tenant.key)
-            try await TrainingTests.ingest(client, key: tenant.key)
-            let job = try await TrainingTests.train(client, key: tenant.key, ["model": "graph_filter", "params": ["rank": 16]])
-            let version = try #require(job["model_version"]?.stringValue, "\(job)")
+            let (tenant, version) = try await Self.trainedTenant(client, training: ["model": "graph_filter", "params": ["rank": 16]])
             #expect(version.hasPrefix("graph_filter-"))
-            let recall = try #require(job["result"]?.objectValue?["metrics"]?.objectValue?["recall@20"]?.numberValue)
-            #expect(recall > 0.3, "communities should be easy: recall@20 \(recall)")
             let ask: (JSONValue) async throws -> Reply = { body in try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: body) }
             let trained = try await Self.eventually({ try await ask(["user_id": "u1", "count": 10]) }) { $0.json["model_version"]?.stringValue == version }
             #expect(trained.json["source"] == "model")
@@ -223,9 +229,7 @@ struct ServingTests {
             #expect(Set(Self.ids(trained)).isDisjoint(with: Self.seen(user: 1)))
 
             // Nobody trained on this user: their four events in c2 are the whole signal, read at request time.
-            let events: [JSONValue] = ["i40", "i41", "i42", "i43"].map { ["user_id": "newcomer", "item_id": .string($0), "interaction_type": "view"] }
-            #expect(try await client.send(.post, "/api/v1/interactions", key: tenant.key, json: ["interactions": .array(events)]).status == 200)
-            let newcomer = try await ask(["user_id": "newcomer", "count": 10])
+            let newcomer = try await Self.newcomer(client, key: tenant.key)
             #expect(newcomer.json["source"] == "model", "\(newcomer.text)")
             #expect(Self.ids(newcomer).filter { Self.category($0) == 2 }.count >= 8, "\(Self.ids(newcomer))")
             #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
@@ -236,6 +240,25 @@ struct ServingTests {
             #expect(similar.status == 200 && similar.json["source"] == "model", "\(similar.text)")
             #expect(Self.ids(similar).count == 5 && !Self.ids(similar).contains("i3"))
             #expect(Self.ids(similar).allSatisfy { Self.category($0) == 0 }, "\(similar.text)")
+        }
+    }
+
+    @Test("LightGCN serves trained users their propagated embeddings and propagates a newcomer from their first items")
+    func lightGCNServesAndPropagates() async throws {
+        try await TestApp(.sqlite).run { client, _ throws in
+            let (tenant, version) = try await Self.trainedTenant(
+                client, training: ["model": "lightgcn", "params": ["factors": 16, "iterations": 60, "learning_rate": 0.02, "batch_size": 1024]]
+            )
+            let trained = try await Self.eventually({
+                try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: ["user_id": "u1", "count": 10])
+            }) { $0.json["model_version"]?.stringValue == version }
+            #expect(trained.json["source"] == "model")
+            #expect(Self.ids(trained).filter { Self.category($0) == 1 }.count >= 8, "\(Self.ids(trained))")
+
+            let newcomer = try await Self.newcomer(client, key: tenant.key)
+            #expect(newcomer.json["source"] == "fold_in", "\(newcomer.text)")
+            #expect(Self.ids(newcomer).filter { Self.category($0) == 2 }.count >= 8, "\(Self.ids(newcomer))")
+            #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
         }
     }
 

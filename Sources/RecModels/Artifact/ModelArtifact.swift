@@ -47,6 +47,7 @@ public struct ModelArtifact: Sendable {
             extra["factors"] = factors.factors
             arrays = [("user_factors", .floats(factors.userFactors.values)), ("item_factors", .floats(factors.itemFactors.values))]
             if !factors.itemBias.isEmpty { arrays.append(("item_bias", .floats(factors.itemBias))) }
+            if !factors.itemDegrees.isEmpty { arrays.append(("item_degrees", .floats(factors.itemDegrees))) }
         case let popularity as PopularityModel:
             arrays = [("item_scores", .floats(popularity.itemScores))]
         case let knn as ItemSimilarityModel:
@@ -122,13 +123,16 @@ public struct ModelArtifact: Sendable {
         let items = itemIDs.count
         let model: any RecommendationModel
         switch kind {
-        case .ials, .bpr:
+        case .ials, .bpr, .lightgcn:
             guard let k = header["factors"] as? Int, (1...4096).contains(k), let u = floats["user_factors"], let v = floats["item_factors"],
                   u.count == users.multipliedReportingOverflow(by: k).partialValue, !users.multipliedReportingOverflow(by: k).overflow,
                   v.count == items.multipliedReportingOverflow(by: k).partialValue, !items.multipliedReportingOverflow(by: k).overflow else { throw FormatError(description: "factor arrays do not match the id lists") }
             let bias = floats["item_bias"] ?? []
             guard bias.isEmpty || bias.count == items else { throw FormatError(description: "item_bias does not match the items") }
-            model = FactorModel(kind: kind, userFactors: DenseMatrix(rows: users, cols: k, values: u), itemFactors: DenseMatrix(rows: items, cols: k, values: v), itemBias: bias)
+            let degrees = floats["item_degrees"] ?? []
+            guard degrees.count == (kind == .lightgcn ? items : 0) else { throw FormatError(description: "item_degrees does not match the items") }
+            model = FactorModel(kind: kind, userFactors: DenseMatrix(rows: users, cols: k, values: u), itemFactors: DenseMatrix(rows: items, cols: k, values: v),
+                                itemBias: bias, itemDegrees: degrees)
         case .popularity:
             guard let scores = floats["item_scores"], scores.count == items else { throw FormatError(description: "item_scores does not match the items") }
             model = PopularityModel(itemScores: scores, userCount: users)

@@ -12,6 +12,7 @@ public enum ModelCatalog {
         case .bpr: BPRTrainer.parameters
         case .ease: EASETrainer.parameters
         case .graphFilter: GraphFilterTrainer.parameters
+        case .lightgcn: LightGCNTrainer.parameters
         }
     }
 
@@ -39,6 +40,7 @@ public enum ModelCatalog {
         case .bpr: try BPRTrainer(parameters: parameters).train(matrix, context: context)
         case .ease: try EASETrainer(parameters: parameters).train(matrix, context: context)
         case .graphFilter: try GraphFilterTrainer(parameters: parameters).train(matrix, context: context)
+        case .lightgcn: try LightGCNTrainer(parameters: parameters).train(matrix, context: context)
         }
     }
 
@@ -52,6 +54,7 @@ public enum ModelCatalog {
         case .bpr: return data + (users + items) * parameters.int("factors") * 4 + pairs * 4
         case .ease: return data + EASETrainer.memoryEstimate(items: items)
         case .graphFilter: return data + GraphFilterTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
+        case .lightgcn: return data + LightGCNTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
         }
     }
 }

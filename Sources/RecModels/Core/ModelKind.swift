@@ -6,4 +6,5 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     case bpr
     case ease
     case graphFilter = "graph_filter"
+    case lightgcn
 }

@@ -1,6 +1,6 @@
 import RecMath
 
-/// A latent-factor model (iALS, BPR): a user's score for an item is the dot product of their vectors plus an
+/// A latent-factor model (iALS, BPR, LightGCN): a user's score for an item is the dot product of their vectors plus an
 /// optional item bias.
 public struct FactorModel: RecommendationModel {
     /// Which trainer produced it.
@@ -11,11 +11,16 @@ public struct FactorModel: RecommendationModel {
     public let itemFactors: DenseMatrix
     /// Per-item bias added to every score (empty when the model has none).
     public let itemBias: [Float]
+    /// Each item's degree in the training graph, for models whose new users are propagated from their items
+    /// (LightGCN; empty for the others).
+    public let itemDegrees: [Float]
 
     /// Creates a model from its factors.
-    public init(kind: ModelKind, userFactors: DenseMatrix, itemFactors: DenseMatrix, itemBias: [Float] = []) {
+    public init(kind: ModelKind, userFactors: DenseMatrix, itemFactors: DenseMatrix, itemBias: [Float] = [], itemDegrees: [Float] = []) {
         precondition(userFactors.cols == itemFactors.cols, "user and item factors must have the same width")
         precondition(itemBias.isEmpty || itemBias.count == itemFactors.rows, "one bias per item")
+        precondition(itemDegrees.isEmpty || itemDegrees.count == itemFactors.rows, "one degree per item")
+        self.itemDegrees = itemDegrees
         self.kind = kind
         self.userFactors = userFactors
         self.itemFactors = itemFactors

@@ -8,12 +8,16 @@ import RecMath
 /// gradient with the Gram matrix YᵀY computed once, alpha and λ_u as the trainer defines them (`IALSObjective`, from
 /// the parameters the version recorded). For BPR models (trained on a different loss) it is the same
 /// confidence-weighted least-squares projection with alpha 1 and BPR's L2 weight: an approximation, documented as such.
+/// For LightGCN the user is propagated instead: one layer over the final item embeddings, Σᵢ Fᵢ/√(d_u·dᵢ) over their
+/// items (the user's own layer-0 embedding, unknown for a new user, is left out).
 public struct FoldIn: Sendable {
     /// Latent dimensions.
     public let factors: Int
     private let itemFactors: [Float]
     private let gram: [Float]
     private let objective: IALSObjective
+    /// 1/√dᵢ per item for LightGCN, whose users are propagated rather than solved; nil for the others.
+    private let propagation: [Float]?
     private var alpha: Float { objective.alpha }
 
     /// Prepares fold-in for `model` with the parameters it was trained with.
@@ -22,6 +26,7 @@ public struct FoldIn: Sendable {
         itemFactors = model.itemFactors.values
         gram = BLAS.gram(model.itemFactors, threads: 1).values
         objective = model.kind == .ials ? IALSObjective(recordedIALS: parameters) : IALSObjective(recordedBPR: parameters)
+        propagation = model.kind == .lightgcn ? model.itemDegrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 } : nil
     }
 
     /// The factor of a user who interacted with `items` (model item indices) with aggregated `weights`.
@@ -31,6 +36,15 @@ public struct FoldIn: Sendable {
         let k = factors
         var x = [Float](repeating: 0, count: k)
         guard !items.isEmpty else { return x }
+        if let propagation {
+            let userScale = 1 / Float(items.count).squareRoot()
+            itemFactors.withUnsafeBufferPointer { y in
+                x.withUnsafeMutableBufferPointer { out in
+                    for item in items { BLAS.axpy(propagation[Int(item)] * userScale, y.baseAddress! + Int(item) * k, out.baseAddress!, count: k) }
+                }
+            }
+            return x
+        }
         let lambda = objective.lambda(count: items.count)
         var b = [Float](repeating: 0, count: k)
         var diagonal = [Float](repeating: lambda, count: k)

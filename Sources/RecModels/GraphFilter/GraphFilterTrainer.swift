@@ -53,27 +53,13 @@ public struct GraphFilterTrainer: Sendable {
         guard data.pairCount > 0 else { throw .insufficientData("there are no interactions to train on") }
         try context.checkCancellation()
         let binary = parameters.int("binary") == 1
-        let weights = data.userItems.mapValues { $0 > 0 ? (binary ? 1 : $0) : 0 }
-        var userDegrees = [Float](repeating: 0, count: weights.rows)
-        var itemDegrees = [Float](repeating: 0, count: weights.cols)
-        for user in 0..<weights.rows {
-            for slot in weights.range(ofRow: user) {
-                userDegrees[user] += weights.values[slot]
-                itemDegrees[Int(weights.columns[slot])] += weights.values[slot]
-            }
-        }
-        var graph = weights
-        for user in 0..<graph.rows {
-            for slot in graph.range(ofRow: user) where graph.values[slot] > 0 {
-                graph.values[slot] /= (userDegrees[user] * itemDegrees[Int(graph.columns[slot])]).squareRoot()
-            }
-        }
+        let normalized = NormalizedGraph(data, binary: binary)
         context.report(.init(stage: "normalize", epoch: 1, epochs: 1))
         let iterations = parameters.int("power_iterations")
         let solver = RandomizedEigensolver(rank: parameters.int("rank"), iterations: iterations, seed: context.seed, threads: context.threads)
         let spectrum: GramEigenpairs
         do {
-            spectrum = try solver.solve(graph, transpose: graph.transposed(), shouldStop: context.isCancelled) { done, of in
+            spectrum = try solver.solve(normalized.userItems, transpose: normalized.itemUsers, shouldStop: context.isCancelled) { done, of in
                 context.report(.init(stage: "spectrum", epoch: done, epochs: of))
             }
         } catch .stopped {
@@ -87,7 +73,7 @@ public struct GraphFilterTrainer: Sendable {
             let lambda = min(1, value)
             return Self.plateau(lambda, flatness: flatness) + ideal - linear * lambda
         }
-        return GraphFilterModel(graph: graph, itemDegrees: itemDegrees, basis: spectrum.vectors, spectralWeights: response,
+        return GraphFilterModel(graph: normalized.userItems, itemDegrees: normalized.itemDegrees, basis: spectrum.vectors, spectralWeights: response,
                                 linearWeight: linear, degreePower: parameters.float("degree_power"), binary: binary)
     }
 }
