@@ -1,4 +1,5 @@
-/// The leading eigenpairs of a Gram matrix AᵀA: eigenvalues in descending order and their orthonormal eigenvectors.
+/// The leading eigenpairs of a Gram matrix AᵀA: eigenvalues in descending order and their eigenvectors, orthonormal
+/// (or zero, with eigenvalue 0, where A's numerical rank is below the pairs asked for).
 public struct GramEigenpairs: Sendable {
     /// The eigenvalues (the squared singular values of A), largest first, never negative.
     public let values: [Float]

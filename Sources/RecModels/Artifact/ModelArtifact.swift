@@ -154,7 +154,10 @@ public struct ModelArtifact: Sendable {
                   start.count == users + 1, columns.count == values.count, start.first == 0, start.last == Int64(columns.count),
                   zip(start, start.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < items }),
                   let degrees = floats["item_degrees"], degrees.count == items,
-                  let basis = floats["basis"], basis.count == items * rank, let weights = floats["spectral_weights"], weights.count == rank else {
+                  let basis = floats["basis"], basis.count == items * rank, let weights = floats["spectral_weights"], weights.count == rank,
+                  linear.isFinite, linear >= 0, power.isFinite, (0...1).contains(power),
+                  values.allSatisfy({ $0.isFinite && $0 >= 0 }), degrees.allSatisfy({ $0.isFinite && $0 >= 0 }),
+                  basis.allSatisfy(\.isFinite), weights.allSatisfy(\.isFinite) else {
                 throw FormatError(description: "graph filter arrays do not match the id lists")
             }
             let graph = SparseMatrix(rows: users, cols: items, rowStart: start.map { Int($0) }, columns: columns, values: values)

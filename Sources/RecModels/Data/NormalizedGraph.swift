@@ -12,9 +12,21 @@ public struct NormalizedGraph: Sendable {
     /// Each item's degree (summed weights).
     public let itemDegrees: [Float]
 
-    /// Normalises `data`: every positive entry counts 1 when `binary`, else its weight; other entries count 0.
+    /// Normalises `data`: every positive entry counts 1 when `binary`, else its weight; entries that are not positive
+    /// (a weight decayed to 0, a negative event) are left out of the graph.
     public init(_ data: InteractionMatrix, binary: Bool) {
-        var graph = data.userItems.mapValues { $0 > 0 ? (binary ? 1 : $0) : 0 }
+        let source = data.userItems
+        var rowStart = [0]
+        var columns: [Int32] = []
+        var values: [Float] = []
+        for user in 0..<source.rows {
+            for slot in source.range(ofRow: user) where source.values[slot] > 0 {
+                columns.append(source.columns[slot])
+                values.append(binary ? 1 : source.values[slot])
+            }
+            rowStart.append(columns.count)
+        }
+        var graph = SparseMatrix(rows: source.rows, cols: source.cols, rowStart: rowStart, columns: columns, values: values)
         var users = [Float](repeating: 0, count: graph.rows)
         var items = [Float](repeating: 0, count: graph.cols)
         for user in 0..<graph.rows {
@@ -24,7 +36,7 @@ public struct NormalizedGraph: Sendable {
             }
         }
         for user in 0..<graph.rows {
-            for slot in graph.range(ofRow: user) where graph.values[slot] > 0 {
+            for slot in graph.range(ofRow: user) {
                 graph.values[slot] /= (users[user] * items[Int(graph.columns[slot])]).squareRoot()
             }
         }

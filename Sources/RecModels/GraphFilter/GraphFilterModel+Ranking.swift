@@ -32,8 +32,10 @@ extension GraphFilterModel {
                 }
             }
         }
+        guard !reached.isEmpty else { return [] }  // no item of the history is in the graph: nothing to rank by
         for other in reached {
             let weight = linearWeight * hop[Int(other)]
+            hop[Int(other)] = 0  // a user listed twice adds once
             for edge in graph.range(ofRow: Int(other)) { linear[Int(graph.columns[edge])] += weight * graph.values[edge] }
         }
         for index in 0..<r { spectral[index] *= spectralWeights[index] }
@@ -52,9 +54,13 @@ extension GraphFilterModel {
                     }
                     return top.sorted()
                 }
-                // A little slack: the exact scores are float sums, the bounds a product of rounded norms.
+                // Slack for rounding: an r-term float dot product errs by at most about r·ε·‖Vᵢ‖·‖c‖.
                 var bounds = [Float](repeating: 0, count: n)
-                for item in 0..<n { bounds[item] = postScale[item] * (linear[item] + basisNorms[item] * reach) * (1 + 1e-4) + 1e-6 }
+                let slack = Float(r + 8) * 4 * .ulpOfOne
+                for item in 0..<n {
+                    let reachable = basisNorms[item] * reach
+                    bounds[item] = postScale[item] * (linear[item] + reachable + (abs(linear[item]) + reachable) * slack) + 1e-6
+                }
                 var scored = [Bool](repeating: false, count: n)
                 var width = min(n, max(256, 8 * count))
                 while true {

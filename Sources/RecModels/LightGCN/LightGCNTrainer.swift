@@ -16,7 +16,7 @@ public struct LightGCNTrainer: Sendable {
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("factors", default: 64, 1, 1024, scale: .integerLogarithmic, "embedding dimensions"),
         ParameterSpec("layers", default: 3, 1, 8, scale: .integer, "propagation layers K"),
-        ParameterSpec("iterations", default: 100, 1, 5_000, scale: .integer, tuned: true, search: 20...300, "epochs (each samples as many triples as there are interactions)"),
+        ParameterSpec("iterations", default: 100, 1, 5_000, scale: .integer, tuned: true, search: 20...300, "epochs (each ⌈interactions / batch_size⌉ steps of batch_size triples)"),
         ParameterSpec("batch_size", default: 65_536, 64, 1_048_576, scale: .integerLogarithmic, "triples per step (one forward and one backward propagation)"),
         ParameterSpec("learning_rate", default: 0.01, 1e-5, 1, scale: .logarithmic, tuned: true, search: 0.002...0.05, "Adam step size"),
         ParameterSpec("regularization", default: 1e-4, 0, 1, scale: .logarithmic, tuned: true, search: 1e-6...1e-2, "L2 weight on the batch's initial embeddings"),

@@ -14,11 +14,12 @@ public struct GraphFilterScorer: ServingScorer {
         self.metrics = metrics
     }
 
-    /// The history's best items that pass the filter; nil for a user with no history the model knows.
+    /// The history's best items that pass the filter; nil when no item of the history is in the model's graph.
     public func recommend(userID: String, history: ModelHistory, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
         let (items, weights) = history.weighted()
         guard !items.isEmpty else { return nil }
-        return try rank(items: items, weights: weights, count: count, search: search, excluding: nil)
+        let found = try rank(items: items, weights: weights, count: count, search: search, excluding: nil)
+        return found.items.isEmpty ? nil : found
     }
 
     /// The best items for a history of `item` alone, other than `item`.

@@ -165,7 +165,7 @@ public final class ServingRegistry: Service, Sendable {
         }
         let bytes = try await artifacts.verifiedRead(tenantID: tenantID, version: version, checksum: record.checksum)
         var indexBytes: [UInt8]?
-        if record.kind == ModelKind.ials.rawValue || record.kind == ModelKind.bpr.rawValue {
+        if [ModelKind.ials, .bpr, .lightgcn].contains(where: { $0.rawValue == record.kind }) {
             do {
                 indexBytes = try await artifacts.read(tenantID: tenantID, version: ItemIndexes.artifactName(version))
             } catch {

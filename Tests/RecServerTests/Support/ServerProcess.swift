@@ -9,6 +9,9 @@ final class ServerProcess: @unchecked Sendable {
     let port: Int
     let dataDirectory: String
     let output = Pipe()
+    /// The exit status, recorded by Foundation's termination handler (the one moment reading it is safe).
+    private let exitLock = NSLock()
+    private var exitStatus: Int32?
 
     /// The built executable next to the test bundle.
     static var executable: URL {
@@ -30,7 +33,14 @@ final class ServerProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = output
         process.standardError = output
+        process.terminationHandler = { [weak self] finished in
+            let status = finished.terminationStatus
+            self?.exitLock.withLock { self?.exitStatus = status }
+        }
     }
+
+    /// The exit status once Foundation has recorded it.
+    private var recordedExit: Int32? { exitLock.withLock { exitStatus } }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -50,16 +60,19 @@ final class ServerProcess: @unchecked Sendable {
         return await waitForExit()
     }
 
+    /// Waits up to 20 s for the exit status (then kills the process and answers -1).
     func waitForExit() async -> Int32 {
-        for _ in 0..<400 where process.isRunning {
+        // `isRunning` can turn false before Foundation records the status, and reading `terminationStatus` then traps
+        // (it took the whole test process down): the termination handler is where the status is known to be set.
+        for _ in 0..<400 where recordedExit == nil {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        let timedOut = process.isRunning
-        if timedOut { process.terminate() }
-        // Foundation may report the process gone before it has recorded the exit status (reading the status then
-        // traps): `waitUntilExit` returns once it has. It blocks, so off the event loops.
-        await offTheLoops { process.waitUntilExit() }
-        return timedOut ? -1 : process.terminationStatus
+        if let status = recordedExit { return status }
+        process.terminate()
+        for _ in 0..<100 where recordedExit == nil {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return -1
     }
 
     /// Everything the process wrote so far.
