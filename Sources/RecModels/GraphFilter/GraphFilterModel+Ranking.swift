@@ -15,30 +15,19 @@ extension GraphFilterModel {
         let n = itemCount, r = rank
         guard count > 0, n > 0 else { return [] }
         var linear = [Float](repeating: 0, count: n)
-        var spectral = [Float](repeating: 0, count: r)
+        var spectral = [Float](repeating: 0, count: max(1, r))  // never empty: its base address is passed on
         var hop = [Float](repeating: 0, count: graph.rows)
         var reached: [Int32] = []
-        basis.values.withUnsafeBufferPointer { v in
-            spectral.withUnsafeMutableBufferPointer { c in
-                for (position, item) in items.enumerated() where Int(item) < n && weights[position] > 0 {
-                    let signal = (binary ? 1 : weights[position]) * preScale[Int(item)]
-                    guard signal != 0 else { continue }
-                    for edge in graphByItem.range(ofRow: Int(item)) {
-                        let other = Int(graphByItem.columns[edge])
-                        if hop[other] == 0 { reached.append(Int32(other)) }
-                        hop[other] += signal * graphByItem.values[edge]
+        let found = items.withUnsafeBufferPointer { items in
+            weights.withUnsafeBufferPointer { weights in
+                linear.withUnsafeMutableBufferPointer { linear in
+                    spectral.withUnsafeMutableBufferPointer { spectral in
+                        filter(items: items, weights: weights, linear: linear.baseAddress!, spectral: spectral.baseAddress!, hop: &hop, reached: &reached)
                     }
-                    if r > 0 { BLAS.axpy(signal, v.baseAddress! + Int(item) * r, c.baseAddress!, count: r) }
                 }
             }
         }
-        guard !reached.isEmpty else { return [] }  // no item of the history is in the graph: nothing to rank by
-        for other in reached {
-            let weight = linearWeight * hop[Int(other)]
-            hop[Int(other)] = 0  // a user listed twice adds once
-            for edge in graph.range(ofRow: Int(other)) { linear[Int(graph.columns[edge])] += weight * graph.values[edge] }
-        }
-        for index in 0..<r { spectral[index] *= spectralWeights[index] }
+        guard found else { return [] }  // no item of the history is in the graph: nothing to rank by
         let reach = spectral.withUnsafeBufferPointer { BLAS.dot($0.baseAddress!, $0.baseAddress!, count: r) }.squareRoot()
         return basis.values.withUnsafeBufferPointer { v in
             spectral.withUnsafeBufferPointer { c in

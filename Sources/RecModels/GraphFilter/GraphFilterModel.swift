@@ -69,43 +69,26 @@ public struct GraphFilterModel: RecommendationModel {
     public func scores(users: Range<Int>, history: SparseMatrix, into output: UnsafeMutablePointer<Float>) {
         let n = itemCount, r = rank
         guard !users.isEmpty, n > 0 else { return }
-        var spectral = [Float](repeating: 0, count: users.count * r)
+        var spectral = [Float](repeating: 0, count: max(1, users.count * r))  // never empty: its base address is passed on
         var hop = [Float](repeating: 0, count: graph.rows)
         var reached: [Int32] = []
-        basis.values.withUnsafeBufferPointer { v in
+        spectral.withUnsafeMutableBufferPointer { s in
             for (local, user) in users.enumerated() {
                 let row = output + local * n
                 row.update(repeating: 0, count: n)
                 guard user < history.rows else { continue }
-                let projection = local * r
-                for slot in history.range(ofRow: user) {
-                    let item = Int(history.columns[slot])
-                    guard item < n, history.values[slot] > 0 else { continue }
-                    let signal = (binary ? 1 : history.values[slot]) * preScale[item]
-                    guard signal != 0 else { continue }
-                    // First hop: the users who share the item.
-                    for edge in graphByItem.range(ofRow: item) {
-                        let other = Int(graphByItem.columns[edge])
-                        if hop[other] == 0 { reached.append(Int32(other)) }
-                        hop[other] += signal * graphByItem.values[edge]
-                    }
-                    if r > 0 {
-                        spectral.withUnsafeMutableBufferPointer { BLAS.axpy(signal, v.baseAddress! + item * r, $0.baseAddress! + projection, count: r) }
+                let slots = history.range(ofRow: user)
+                history.columns.withUnsafeBufferPointer { columns in
+                    history.values.withUnsafeBufferPointer { values in
+                        _ = filter(items: UnsafeBufferPointer(rebasing: columns[slots]), weights: UnsafeBufferPointer(rebasing: values[slots]),
+                                   linear: row, spectral: s.baseAddress! + local * r, hop: &hop, reached: &reached)
                     }
                 }
-                // Second hop: those users' items.
-                for other in reached {
-                    let weight = linearWeight * hop[Int(other)]
-                    hop[Int(other)] = 0
-                    for edge in graph.range(ofRow: Int(other)) {
-                        row[Int(graph.columns[edge])] += weight * graph.values[edge]
-                    }
-                }
-                reached.removeAll(keepingCapacity: true)
-                for index in 0..<r { spectral[projection + index] *= spectralWeights[index] }
             }
-            if r > 0 {
-                // scores += (x'·V·diag(g)) · Vᵀ for the whole block at once.
+        }
+        if r > 0 {
+            // scores += (x'·V·diag(g)) · Vᵀ for the whole block at once.
+            basis.values.withUnsafeBufferPointer { v in
                 spectral.withUnsafeBufferPointer { s in
                     BLAS.gemm(transposeB: true, m: users.count, n: n, k: r, a: s.baseAddress!, lda: r,
                               b: v.baseAddress!, ldb: r, beta: 1, c: output, ldc: n)
@@ -116,5 +99,38 @@ public struct GraphFilterModel: RecommendationModel {
             let row = output + local * n
             for item in 0..<n { row[item] *= postScale[item] }
         }
+    }
+
+    /// The part of one history's filtering that is sparse in it: adds a·x'·R̃ᵀ·R̃ (the two hops) into `linear` and
+    /// x'·V·diag(g) into `spectral` (`rank` floats), both zeroed by the caller. `hop` (one float a training user, all 0)
+    /// and `reached` (empty) are scratch, returned as found. Returns whether the history reached any user.
+    func filter(
+        items: UnsafeBufferPointer<Int32>, weights: UnsafeBufferPointer<Float>,
+        linear: UnsafeMutablePointer<Float>, spectral: UnsafeMutablePointer<Float>, hop: inout [Float], reached: inout [Int32]
+    ) -> Bool {
+        let n = itemCount, r = rank
+        basis.values.withUnsafeBufferPointer { v in
+            for (position, item) in items.enumerated() where Int(item) < n && weights[position] > 0 {
+                let signal = (binary ? 1 : weights[position]) * preScale[Int(item)]
+                guard signal != 0 else { continue }
+                // First hop: the users who share the item.
+                for edge in graphByItem.range(ofRow: Int(item)) {
+                    let other = Int(graphByItem.columns[edge])
+                    if hop[other] == 0 { reached.append(Int32(other)) }
+                    hop[other] += signal * graphByItem.values[edge]
+                }
+                if r > 0 { BLAS.axpy(signal, v.baseAddress! + Int(item) * r, spectral, count: r) }
+            }
+        }
+        // Second hop: those users' items.
+        for other in reached {
+            let weight = linearWeight * hop[Int(other)]
+            hop[Int(other)] = 0  // a user listed twice adds once
+            for edge in graph.range(ofRow: Int(other)) { linear[Int(graph.columns[edge])] += weight * graph.values[edge] }
+        }
+        let any = !reached.isEmpty
+        reached.removeAll(keepingCapacity: true)
+        for index in 0..<r { spectral[index] *= spectralWeights[index] }
+        return any
     }
 }
