@@ -28,6 +28,7 @@ WORK=$(mktemp -d /tmp/rec-serving-interleaved.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
+source Benchmarks/serving/common.sh
 
 # CPU ticks (user+system) of a process and its descendants.
 tree_ticks() {
@@ -52,46 +53,16 @@ phase() {
 
 echo "== interleaved serving benchmark $(date -u '+%F %T') UTC; $(nproc) cores; commit $(git rev-parse --short HEAD); load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# ---- the peer (set up on first use, as run.sh does)
-if [ ! -f "$PEER_DIR/seed_stack/artifacts/items_hnsw.faiss" ]; then
-  mkdir -p "$PEER_DIR" && cp -r "$ROOT/../shared/bench/seed_stack" "$PEER_DIR/"
-  [ -x "$PEER_DIR/.venv/bin/python" ] || python3 -m venv "$PEER_DIR/.venv"
-  "$PEER_DIR/.venv/bin/pip" install -q implicit==0.7.3 faiss-cpu==1.15.1 numpy scipy fastapi==0.165.0 uvicorn==0.54.0 uvloop==0.23.0 httptools==0.9.0
-  (cd "$PEER_DIR/seed_stack" && GOWALLA_TRAIN="$TRAIN" OPENBLAS_NUM_THREADS=1 ../.venv/bin/python prepare.py)
-fi
+# ---- the peer (set up on first use)
+setup_peer
 
 # ---- ours: Gowalla through the API, iALS with the peer's parameters
-python3 Benchmarks/serving/prepare_gowalla.py "$TRAIN" "$WORK/input"
 env RECOMMENDER_ADMIN_TOKEN=$TOKEN RECOMMENDER_RATE_LIMIT=off ${HISTORY_CAP:+RECOMMENDER_HISTORY_CAP=$HISTORY_CAP} \
   "$BIN" serve --data-dir "$WORK/data" --port "$PORT" >> "$WORK/server.log" 2>&1 &
 OURS=$!; PIDS+=("$OURS")
 for _ in $(seq 300); do curl -sf "localhost:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
 echo "ours: RSS $(awk '/VmRSS/{print $2}' /proc/$OURS/status) KiB at start"
-KEY=$(curl -sf -XPOST "localhost:$PORT/admin/v1/tenants" -H "Authorization: Bearer $TOKEN" -d '{"name":"gowalla"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
-for f in "$WORK"/input/items-*.json; do
-  curl -sf -XPOST "localhost:$PORT/api/v1/items" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$f" > /dev/null
-done
-wait_job() {
-  local status
-  while :; do
-    status=$(curl -sf "localhost:$PORT/api/v1/jobs/$1" -H "Authorization: Bearer $KEY")
-    echo "$status" | grep -qE '"status":"(succeeded|failed|cancelled)"' && break
-    sleep 0.5
-  done
-  echo "$status"
-}
-T0=$(date +%s.%N)
-JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/imports?type=interactions" -H "Authorization: Bearer $KEY" -H 'Content-Type: text/csv' \
-  --data-binary @"$WORK/input/interactions.csv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
-wait_job "$JOB" > /dev/null
-T1=$(date +%s.%N)
-JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/models/train" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d '{"model":"ials","params":{"factors":128,"iterations":15,"regularization":0.01,"alpha":1}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
-wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("ours: training", j["status"], j.get("result",{}).get("model_version"))'
-T2=$(date +%s.%N)
-echo "ours: import $(echo "$T1 - $T0" | bc) s, training $(echo "$T2 - $T1" | bc) s"
-sleep 2
-python3 Benchmarks/serving/check.py "$PORT" "$KEY" "$TRAIN"
+load_gowalla "$IALS_REQUEST"
 metric() { curl -sf "localhost:$PORT/metrics" | awk -v m="$1" '$1==m{print $2}'; }
 echo "ours: RSS $(awk '/VmRSS/{print $2}' /proc/$OURS/status) KiB after loading; histories $(metric rec_serving_history_bytes) bytes, $(metric rec_serving_history_interactions) interactions (cap $(metric rec_serving_history_cap))"
 

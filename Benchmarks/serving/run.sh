@@ -22,8 +22,6 @@ DUR=${DUR:-10}
 REPS=${REPS:-3}
 WARM=${WARM:-3}
 TOKEN=bench-operator-token-0123456789
-IALS_REQUEST='{"model":"ials","params":{"factors":128,"iterations":15,"regularization":0.01,"alpha":1}}'
-TRAIN_REQUEST=${TRAIN_BODY:-$IALS_REQUEST}
 BIN=.build/release/recommender
 [ -f "$TRAIN" ] || { echo "no Gowalla training split at $TRAIN (see ../shared/data/README.md)" >&2; exit 1; }
 swift build -c release --product recommender >/dev/null
@@ -31,6 +29,8 @@ WORK=$(mktemp -d /tmp/rec-serving-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
+source Benchmarks/serving/common.sh
+TRAIN_REQUEST=${TRAIN_BODY:-$IALS_REQUEST}
 
 start_ours() {  # start_ours EXTRA_ENV... ; sets OURS_PID
   env RECOMMENDER_ADMIN_TOKEN=$TOKEN RECOMMENDER_RATE_LIMIT=off RECOMMENDER_LOG_LEVEL=${LOG_LEVEL:-info} "$@" \
@@ -62,43 +62,11 @@ wrk_case() {
 echo "== serving benchmark $(date -u '+%F %T') UTC; $(nproc) cores; load at start $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- the peer
-if [ "$PEER" = 1 ]; then
-  if [ ! -f "$PEER_DIR/seed_stack/artifacts/items_hnsw.faiss" ]; then
-    mkdir -p "$PEER_DIR" && cp -r "$ROOT/../shared/bench/seed_stack" "$PEER_DIR/"
-    [ -x "$PEER_DIR/.venv/bin/python" ] || python3 -m venv "$PEER_DIR/.venv"
-    "$PEER_DIR/.venv/bin/pip" install -q implicit==0.7.3 faiss-cpu==1.15.1 numpy scipy fastapi==0.165.0 uvicorn==0.54.0 uvloop==0.23.0 httptools==0.9.0
-    (cd "$PEER_DIR/seed_stack" && GOWALLA_TRAIN="$TRAIN" OPENBLAS_NUM_THREADS=1 ../.venv/bin/python prepare.py)
-  fi
-fi
+if [ "$PEER" = 1 ]; then setup_peer; fi
 
 # ---- ours: load Gowalla through the API, train, promote
-python3 Benchmarks/serving/prepare_gowalla.py "$TRAIN" "$WORK/input"
 start_ours
-KEY=$(curl -sf -XPOST "localhost:$PORT/admin/v1/tenants" -H "Authorization: Bearer $TOKEN" -d '{"name":"gowalla"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
-for f in "$WORK"/input/items-*.json; do
-  curl -sf -XPOST "localhost:$PORT/api/v1/items" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$f" > /dev/null
-done
-wait_job() {
-  local job=$1 status
-  while :; do
-    status=$(curl -sf "localhost:$PORT/api/v1/jobs/$job" -H "Authorization: Bearer $KEY")
-    echo "$status" | grep -qE '"status":"(succeeded|failed|cancelled)"' && break
-    sleep 0.5
-  done
-  echo "$status"
-}
-T0=$(date +%s.%N)
-JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/imports?type=interactions" -H "Authorization: Bearer $KEY" -H 'Content-Type: text/csv' \
-  --data-binary @"$WORK/input/interactions.csv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
-wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("ours: import", j["status"], j["accepted"], "interactions")'
-T1=$(date +%s.%N)
-JOB=$(curl -sf -XPOST "localhost:$PORT/api/v1/models/train" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-  -d "$TRAIN_REQUEST" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
-wait_job "$JOB" | python3 -c 'import json,sys; j=json.load(sys.stdin); r=j.get("result",{}); print("ours: training", j["status"], r.get("model_version"), "holdout recall@20 %.4f" % r.get("metrics",{}).get("recall@20",0))'
-T2=$(date +%s.%N)
-echo "ours: import $(echo "$T1 - $T0" | bc) s, training (snapshot, train, evaluate, refit, index build, save) $(echo "$T2 - $T1" | bc) s"
-sleep 2   # the swap and the first load of the tenant's activity
-python3 Benchmarks/serving/check.py "$PORT" "$KEY" "$TRAIN"
+load_gowalla "$TRAIN_REQUEST"
 echo "ours: server RSS $(awk '/VmRSS/{print $2}' /proc/$OURS_PID/status) KiB after loading"
 echo
 echo "== recommendations (peer rec.lua), median of $REPS; ours first, then the peer; same wrk, same box"
