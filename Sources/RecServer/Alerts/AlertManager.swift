@@ -68,6 +68,9 @@ final class AlertManager: Service, Sendable {
     /// One evaluation: the conditions now, against the alerts stored as firing.
     func evaluate() async {
         do {
+            // The conditions are read first: a transition another replica makes after this moment is newer than
+            // this evaluation's view, and is left alone (a resolved training alert is not fired again from a stale read).
+            let observedAt = WallClock.nowMillis()
             var conditions = monitors.conditions()
             conditions += sloConditions()
             conditions += try await trainingConditions()
@@ -80,7 +83,7 @@ final class AlertManager: Service, Sendable {
             var changed = false
             let firingPrints = Set(firing.map(\.fingerprint))
             for condition in conditions where !firingPrints.contains(condition.fingerprint) {
-                if try await store.transitionAlert(condition.firing(since: now), now: now, payload: payload) {
+                if try await store.transitionAlert(condition.firing(since: now), now: now, observedAt: observedAt, payload: payload) {
                     changed = true
                     metrics.transition("firing")
                     logger.notice("alert firing", metadata: ["alert": "\(condition.name)", "fingerprint": "\(condition.fingerprint)", "tenant": "\(condition.tenantID ?? "")"])
@@ -94,7 +97,7 @@ final class AlertManager: Service, Sendable {
                 // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
                 // not when the tenant's cycle failed, not for tenants this replica does not serve).
                 if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }
-                if try await store.transitionAlert(alert.resolved(at: now), now: now, payload: payload) {
+                if try await store.transitionAlert(alert.resolved(at: now), now: now, observedAt: observedAt, payload: payload) {
                     changed = true
                     metrics.transition("resolved")
                     logger.notice("alert resolved", metadata: ["alert": "\(alert.name)", "fingerprint": "\(alert.fingerprint)", "tenant": "\(alert.tenantID ?? "")"])

@@ -46,8 +46,10 @@ extension RecordStore {
 
     /// Moves an alert to `alert.status` (`firing` or `resolved`) if it is not there already and, in the same
     /// transaction, queues one delivery per receiving webhook (the alert's tenant's and every operator webhook),
-    /// built by `payload`. Returns whether this call made the transition: of replicas racing on one alert, one does.
-    public func transitionAlert(_ alert: AlertRecord, now: Int64, payload: @escaping @Sendable (Webhook, AlertRecord) -> String) async throws -> Bool {
+    /// built by `payload`. Only a state last changed before `observedAt` (when the caller read the conditions it acts
+    /// on) is overturned, so a replica acting on an older view than another's transition leaves it be. Returns whether
+    /// this call made the transition: of replicas racing on one alert, one does.
+    public func transitionAlert(_ alert: AlertRecord, now: Int64, observedAt: Int64, payload: @escaping @Sendable (Webhook, AlertRecord) -> String) async throws -> Bool {
         try await measure("transition_alert") {
             try await database.transaction { db in
                 let rows: [SQLRow]
@@ -58,13 +60,13 @@ extension RecordStore {
                                 \(try JSONColumn.encode(alert.annotations)), 'firing', \(alert.startsAt), NULL, \(now))
                         ON CONFLICT (fingerprint) DO UPDATE SET status = 'firing', starts_at = excluded.starts_at, ends_at = NULL,
                             labels = excluded.labels, annotations = excluded.annotations, updated_at = excluded.updated_at
-                        WHERE alerts.status <> 'firing'
+                        WHERE alerts.status <> 'firing' AND alerts.updated_at < \(observedAt)
                         RETURNING *
                         """)
                 } else {
                     rows = try await db.query("""
                         UPDATE alerts SET status = 'resolved', ends_at = \(alert.endsAt ?? now), updated_at = \(now)
-                        WHERE fingerprint = \(alert.fingerprint) AND status = 'firing' RETURNING *
+                        WHERE fingerprint = \(alert.fingerprint) AND status = 'firing' AND updated_at < \(observedAt) RETURNING *
                         """)
                 }
                 guard let row = rows.first else { return false }
