@@ -26,12 +26,13 @@ public enum ModelCatalog {
         _ kind: ModelKind, parameters: ModelParameters, dataset: Dataset, context: TrainingContext
     ) throws(TrainingError) -> any RecommendationModel {
         let matrix = dataset.matrix(halfLifeDays: parameters["half_life_days"])
-        return try train(kind, parameters: parameters, matrix: matrix, context: context)
+        return try train(kind, parameters: parameters, dataset: dataset, matrix: matrix, context: context)
     }
 
-    /// Trains `kind` on a prepared matrix.
+    /// Trains `kind` on `dataset`'s prepared matrix (`matrix`); models that read features or event order get the
+    /// dataset too.
     public static func train(
-        _ kind: ModelKind, parameters: ModelParameters, matrix: InteractionMatrix, context: TrainingContext
+        _ kind: ModelKind, parameters: ModelParameters, dataset: Dataset, matrix: InteractionMatrix, context: TrainingContext
     ) throws(TrainingError) -> any RecommendationModel {
         switch kind {
         case .popularity: try PopularityTrainer(parameters: parameters).train(matrix, context: context)

@@ -9,22 +9,43 @@ public struct Dataset: Sendable {
     public var itemIDs: [String]
     /// The events.
     public var interactions: [IndexedInteraction]
+    /// Each item index's features (category, tags, title, properties); empty when none were given.
+    public var itemFeatures: [EntityFeatures]
+    /// Each user index's features (their properties); empty when none were given.
+    public var userFeatures: [EntityFeatures]
 
-    /// Creates a dataset.
-    public init(userIDs: [String], itemIDs: [String], interactions: [IndexedInteraction]) {
+    /// Creates a dataset; features, when given, have one entry per item (or user) index.
+    public init(userIDs: [String], itemIDs: [String], interactions: [IndexedInteraction],
+                itemFeatures: [EntityFeatures] = [], userFeatures: [EntityFeatures] = []) {
+        precondition(itemFeatures.isEmpty || itemFeatures.count == itemIDs.count, "one feature entry per item")
+        precondition(userFeatures.isEmpty || userFeatures.count == userIDs.count, "one feature entry per user")
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         self.interactions = interactions
+        self.itemFeatures = itemFeatures
+        self.userFeatures = userFeatures
     }
+
+    /// The same dataset with features looked up by external id (ids without an entry get none).
+    public func withFeatures(items: [String: EntityFeatures], users: [String: EntityFeatures]) -> Dataset {
+        Dataset(
+            userIDs: userIDs, itemIDs: itemIDs, interactions: interactions,
+            itemFeatures: items.isEmpty ? [] : itemIDs.map { items[$0] ?? .empty },
+            userFeatures: users.isEmpty ? [] : userIDs.map { users[$0] ?? .empty }
+        )
+    }
+
+    /// Whether any item or user has features.
+    public var hasFeatures: Bool { !itemFeatures.isEmpty || !userFeatures.isEmpty }
 
     /// Number of users.
     public var userCount: Int { userIDs.count }
     /// Number of items.
     public var itemCount: Int { itemIDs.count }
 
-    /// The same id space with other events (e.g. one side of a split).
+    /// The same id space and features with other events (e.g. one side of a split).
     public func with(_ interactions: [IndexedInteraction]) -> Dataset {
-        Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: interactions)
+        Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: interactions, itemFeatures: itemFeatures, userFeatures: userFeatures)
     }
 
     /// Aggregates the events into a user × item matrix: duplicates sum, and with `halfLifeDays` each event's

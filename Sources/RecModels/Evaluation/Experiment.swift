@@ -34,7 +34,7 @@ public struct Experiment: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let matrix = train.matrix(halfLifeDays: parameters["half_life_days"])
-        let model = try ModelCatalog.train(kind, parameters: parameters, matrix: matrix, context: context)
+        let model = try ModelCatalog.train(kind, parameters: parameters, dataset: train, matrix: matrix, context: context)
         let trained = clock.now
         let testMatrix = test.with(test.interactions.map { IndexedInteraction(user: $0.user, item: $0.item) }).matrix().userItems
         let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix)
