@@ -39,6 +39,7 @@ struct ModelTrainingTests {
             (ModelKind.graphFilter, [:]),
             (ModelKind.graphFilter, ["rank": 8, "degree_power": 0]),
             (ModelKind.lightgcn, ["factors": 16, "iterations": 60, "learning_rate": 0.02, "batch_size": 1024]),
+            (ModelKind.twoTower, ["factors": 16, "iterations": 30, "learning_rate": 0.02, "batch_size": 256]),
           ])
     func personalisedBeatsPopularity(kind: ModelKind, params: [String: Double]) async throws {
         try await offTheLoops {

@@ -71,6 +71,19 @@ public struct ModelArtifact: Sendable {
                 ("basis", .floats(filter.basis.values)),
                 ("spectral_weights", .floats(filter.spectralWeights)),
             ]
+        case let towers as TwoTowerModel:
+            extra["factors"] = towers.factors
+            extra["feature_buckets"] = towers.vocabulary.buckets
+            extra["history_length"] = towers.historyLength
+            extra["item_boundaries"] = towers.vocabulary.itemBoundaries
+            extra["user_boundaries"] = towers.vocabulary.userBoundaries
+            arrays = [
+                ("user_factors", .floats(towers.vectors.userFactors.values)), ("item_factors", .floats(towers.vectors.itemFactors.values)),
+                ("item_embeddings", .floats(towers.itemEmbeddings.values)),
+                ("feature_embeddings", .floats(towers.featureEmbeddings.values)),
+                ("item_layer", .floats(towers.itemLayer.values)), ("user_layer", .floats(towers.userLayer.values)),
+                ("trained_items", .int32s(towers.trainedItems.map { $0 ? 1 : 0 })),
+            ]
         default:
             preconditionFailure("no artifact encoding for \(type(of: model))")
         }
@@ -163,9 +176,49 @@ public struct ModelArtifact: Sendable {
             let graph = SparseMatrix(rows: users, cols: items, rowStart: start.map { Int($0) }, columns: columns, values: values)
             model = GraphFilterModel(graph: graph, itemDegrees: degrees, basis: DenseMatrix(rows: items, cols: rank, values: basis),
                                      spectralWeights: weights, linearWeight: linear, degreePower: power, binary: binary == 1)
+        case .twoTower:
+            model = try Self.decodeTwoTower(header: header, floats: floats, int32s: int32s, users: users, items: items)
         }
         let snapshot = (header["snapshot_interaction_id"] as? NSNumber)?.int64Value ?? 0
         return ModelArtifact(kind: kind, parameters: parameters, userIDs: userIDs, itemIDs: itemIDs, model: model, snapshotInteractionID: snapshot)
+    }
+}
+
+extension ModelArtifact {
+    /// The two-tower model's arrays, every length and value checked.
+    fileprivate static func decodeTwoTower(
+        header: [String: Any], floats: [String: [Float]], int32s: [String: [Int32]], users: Int, items: Int
+    ) throws(FormatError) -> TwoTowerModel {
+        func boundaries(_ name: String) -> [String: [Double]]? {
+            guard let raw = header[name] as? [String: Any] else { return nil }
+            var result: [String: [Double]] = [:]
+            for (key, value) in raw {
+                guard let list = value as? [NSNumber] else { return nil }
+                let cuts = list.map(\.doubleValue)
+                guard cuts.allSatisfy(\.isFinite), zip(cuts, cuts.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+                result[key] = cuts
+            }
+            return result
+        }
+        guard let k = header["factors"] as? Int, (1...4096).contains(k), let buckets = header["feature_buckets"] as? Int, (1...(1 << 24)).contains(buckets),
+              let history = header["history_length"] as? Int, history >= 1,
+              let itemBoundaries = boundaries("item_boundaries"), let userBoundaries = boundaries("user_boundaries"),
+              let u = floats["user_factors"], u.count == users * k, let v = floats["item_factors"], v.count == items * k,
+              let e = floats["item_embeddings"], e.count == items * k,
+              let f = floats["feature_embeddings"], f.count == buckets * k,
+              let wi = floats["item_layer"], wi.count == k * k, let wu = floats["user_layer"], wu.count == k * k,
+              let trained = int32s["trained_items"], trained.count == items, trained.allSatisfy({ $0 == 0 || $0 == 1 }),
+              [u, v, e, f, wi, wu].allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw FormatError(description: "two-tower arrays do not match the id lists")
+        }
+        return TwoTowerModel(
+            vocabulary: FeatureVocabulary(buckets: buckets, itemBoundaries: itemBoundaries, userBoundaries: userBoundaries),
+            itemEmbeddings: DenseMatrix(rows: items, cols: k, values: e),
+            featureEmbeddings: DenseMatrix(rows: buckets, cols: k, values: f),
+            itemLayer: DenseMatrix(rows: k, cols: k, values: wi), userLayer: DenseMatrix(rows: k, cols: k, values: wu),
+            trainedItems: trained.map { $0 == 1 }, historyLength: history,
+            vectors: FactorModel(kind: .twoTower, userFactors: DenseMatrix(rows: users, cols: k, values: u), itemFactors: DenseMatrix(rows: items, cols: k, values: v))
+        )
     }
 }
 

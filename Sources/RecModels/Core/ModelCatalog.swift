@@ -13,6 +13,7 @@ public enum ModelCatalog {
         case .ease: EASETrainer.parameters
         case .graphFilter: GraphFilterTrainer.parameters
         case .lightgcn: LightGCNTrainer.parameters
+        case .twoTower: TwoTowerTrainer.parameters
         }
     }
 
@@ -42,6 +43,7 @@ public enum ModelCatalog {
         case .ease: try EASETrainer(parameters: parameters).train(matrix, context: context)
         case .graphFilter: try GraphFilterTrainer(parameters: parameters).train(matrix, context: context)
         case .lightgcn: try LightGCNTrainer(parameters: parameters).train(matrix, context: context)
+        case .twoTower: try TwoTowerTrainer(parameters: parameters).train(dataset, matrix: matrix, context: context)
         }
     }
 
@@ -56,6 +58,7 @@ public enum ModelCatalog {
         case .ease: return data + EASETrainer.memoryEstimate(items: items)
         case .graphFilter: return data + GraphFilterTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
         case .lightgcn: return data + LightGCNTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
+        case .twoTower: return data + TwoTowerTrainer(parameters: parameters).memoryEstimate(users: users, items: items, pairs: pairs)
         }
     }
 }

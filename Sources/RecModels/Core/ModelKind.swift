@@ -7,4 +7,5 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     case ease
     case graphFilter = "graph_filter"
     case lightgcn
+    case twoTower = "two_tower"
 }
