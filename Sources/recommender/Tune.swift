@@ -8,15 +8,15 @@ struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search a model's hyper-parameters on a validation split of the training data and write the best as a parameter file.",
         discussion: """
-        The validation side is carved from --train (--validation, default random:0.2:7); a test file is never \
-        read. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
+        The validation side is carved from --train (--validation, default random:0.2:7; cold-items ranks among the \
+        held-out items only); a test file is never read. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
         to --output, which `recommender eval --params` reads back.
         """
     )
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Validation split carved from --train: random:FRACTION[:SEED], last or time:FRACTION.")
+    @Option(help: "Validation split carved from --train: \(Split.syntax).")
     var validation: String = "random:0.2:7"
 
     @Option(help: "A test split to set aside first (as eval --split makes it): tuning then sees only its training side.")
@@ -70,11 +70,13 @@ struct Tune: ParsableCommand {
         }
         let split = try Split(parsing: validation)
         let (train, held) = split.apply(to: full)
-        Console.note("tuning \(kind.rawValue) on \(train.interactions.count) training / \(held.interactions.count) validation interactions; searching \(tuner.searched.map(\.name).joined(separator: ", "))")
+        let candidates = split.candidates(test: held)
+        let ranked = candidates.map { mask in " (ranked among the \(mask.filter { $0 }.count) held-out items)" } ?? ""
+        Console.note("tuning \(kind.rawValue) on \(train.interactions.count) training / \(held.interactions.count) validation interactions\(ranked); searching \(tuner.searched.map(\.name).joined(separator: ", "))")
         let k = options.k
         let all: [Tuner.Trial]
         do {
-            all = try tuner.run(train: train, validation: held, threads: options.threads) { trial in
+            all = try tuner.run(train: train, validation: held, candidates: candidates, threads: options.threads) { trial in
                 let shown = tuner.searched.map { "\($0.name)=\(Self.shown(trial.parameters[$0.name]))" }.joined(separator: " ")
                 Console.out("trial \(trial.number)/\(trials) \(shown) recall@\(k)=\(Console.fixed(trial.result.recall)) ndcg@\(k)=\(Console.fixed(trial.result.ndcg)) train_seconds=\(Console.fixed(trial.trainSeconds, 1))")
             }

@@ -29,15 +29,16 @@ public struct Experiment: Sendable {
         self.k = k
     }
 
-    /// Trains on `train` and evaluates on `test` (same id space).
-    public func run(train: Dataset, test: Dataset, context: TrainingContext) throws(TrainingError) -> Outcome {
+    /// Trains on `train` and evaluates on `test` (same id space); with `candidates` (one flag per item, as
+    /// `Split.candidates(test:)` gives for cold-items) test users are ranked among those items only.
+    public func run(train: Dataset, test: Dataset, candidates: [Bool]? = nil, context: TrainingContext) throws(TrainingError) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let matrix = train.matrix(halfLifeDays: parameters["half_life_days"])
         let model = try ModelCatalog.train(kind, parameters: parameters, dataset: train, matrix: matrix, context: context)
         let trained = clock.now
         let testMatrix = test.with(test.interactions.map { IndexedInteraction(user: $0.user, item: $0.item) }).matrix().userItems
-        let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix)
+        let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix, candidates: candidates)
         let evaluated = clock.now
         return Outcome(model: model, result: result, trainSeconds: (trained - started).seconds, evaluateSeconds: (evaluated - trained).seconds)
     }

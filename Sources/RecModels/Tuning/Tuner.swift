@@ -68,9 +68,10 @@ public struct Tuner: Sendable {
         self.seed = seed
     }
 
-    /// Runs every trial on `train` / `validation`, calling `onTrial` after each; returns them all.
+    /// Runs every trial on `train` / `validation` (ranking among `candidates` when given, as for cold-items), calling
+    /// `onTrial` after each; returns them all.
     public func run(
-        train: Dataset, validation: Dataset, threads: Int,
+        train: Dataset, validation: Dataset, candidates: [Bool]? = nil, threads: Int,
         onTrial: (Trial) -> Void
     ) throws(TrainingError) -> [Trial] {
         var generator = SeededGenerator(seed: seed)
@@ -87,7 +88,8 @@ public struct Tuner: Sendable {
                 throw .insufficientData("tuning proposed invalid parameters: \(error.message)")
             }
             let context = TrainingContext(threads: threads, seed: seed &+ UInt64(number))
-            let outcome = try Experiment(kind: kind, parameters: parameters, k: k).run(train: train, test: validation, context: context)
+            let outcome = try Experiment(kind: kind, parameters: parameters, k: k)
+                .run(train: train, test: validation, candidates: candidates, context: context)
             let score = metric == "ndcg" ? outcome.result.ndcg : outcome.result.recall
             let trial = Trial(number: number, parameters: parameters, result: outcome.result, score: score, trainSeconds: outcome.trainSeconds)
             done.append(trial)
