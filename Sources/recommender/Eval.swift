@@ -13,8 +13,9 @@ struct Eval: ParsableCommand {
         a test side out of it: random:FRACTION:SEED per user, last per user by time, time:FRACTION globally, \
         cold-items:FRACTION:SEED (that share of the items held out with all their events; test users are ranked \
         among the held-out items only, as in the ColdRec benchmark) or cold-users:FRACTION:SEED (that share of the \
-        users held out whole, ranked over every item). Progress goes to standard error; one result line, and with \
-        --json a JSON object on the last line, to standard output.
+        users held out whole, ranked over every item). --item-features and --user-features attach NDJSON features \
+        (the format of POST /api/v1/imports?type=items and ?type=users) by id. Progress goes to standard error; one \
+        result line, and with --json a JSON object on the last line, to standard output.
         """
     )
 
@@ -33,6 +34,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         let (kind, parameters, _) = try options.resolvedModel()
         let format = try options.datasetFormat()
+        let features = try options.featureFiles()
         var loader = DatasetLoader()
         let full = try loader.load(path: options.train, format: format)
         let train: Dataset
@@ -41,11 +43,11 @@ struct Eval: ParsableCommand {
         if let testPath = options.test {
             let loaded = try loader.load(path: testPath, format: format)
             // The test file may name ids the training file did not: widen the training id space to match.
-            train = Dataset(userIDs: loaded.userIDs, itemIDs: loaded.itemIDs, interactions: full.interactions)
-            test = loaded
+            train = options.attach(features, to: Dataset(userIDs: loaded.userIDs, itemIDs: loaded.itemIDs, interactions: full.interactions))
+            test = train.with(loaded.interactions)
         } else {
             let chosen = try Split(parsing: split)
-            (train, test) = chosen.apply(to: full)
+            (train, test) = chosen.apply(to: options.attach(features, to: full))
             candidates = chosen.candidates(test: test)
         }
         let estimate = ModelCatalog.memoryEstimate(kind, parameters: parameters, users: train.userCount, items: train.itemCount, pairs: train.interactions.count, threads: options.threads)

@@ -17,6 +17,12 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Model: popularity, itemknn, ials, bpr, ease, graph_filter or lightgcn.")
     var model: String?
 
+    @Option(help: ArgumentHelp("Item features as NDJSON, one item a line as POST /api/v1/imports?type=items takes it (item_id, title, category, tags, properties); matched by item id.", valueName: "file"))
+    var itemFeatures: String?
+
+    @Option(help: ArgumentHelp("User features as NDJSON, one user a line as POST /api/v1/imports?type=users takes it (user_id, properties); matched by user id.", valueName: "file"))
+    var userFeatures: String?
+
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter as name=value (repeatable; wins over --params).", valueName: "name=value"))
     var param: [String] = []
 
@@ -46,6 +52,28 @@ struct ExperimentOptions: ParsableArguments {
         }
         let given = (file?.params ?? [:]).merging(try parameterOverrides()) { _, override in override }
         return (kind, try ModelCatalog.validate(given, for: kind), file)
+    }
+
+    /// The `--item-features` and `--user-features` files by id (empty when not given), read and checked.
+    func featureFiles() throws -> (items: [String: EntityFeatures], users: [String: EntityFeatures]) {
+        let items = try itemFeatures.map { path throws(RecError) in try FeatureFile.read(path: path, kind: .items) } ?? [:]
+        let users = try userFeatures.map { path throws(RecError) in try FeatureFile.read(path: path, kind: .users) } ?? [:]
+        return (items, users)
+    }
+
+    /// `dataset` with the features attached by external id; prints how many items and users got features.
+    func attach(_ features: (items: [String: EntityFeatures], users: [String: EntityFeatures]), to dataset: Dataset) -> Dataset {
+        guard itemFeatures != nil || userFeatures != nil else { return dataset }
+        let attached = dataset.withFeatures(items: features.items, users: features.users)
+        if let path = itemFeatures {
+            let matched = dataset.itemIDs.filter { features.items[$0] != nil }.count
+            Console.note("item features: \(matched) of \(dataset.itemCount) items matched from \(features.items.count) rows of \(path)")
+        }
+        if let path = userFeatures {
+            let matched = dataset.userIDs.filter { features.users[$0] != nil }.count
+            Console.note("user features: \(matched) of \(dataset.userCount) users matched from \(features.users.count) rows of \(path)")
+        }
+        return attached
     }
 
     /// The `--param name=value` pairs, checked to be numbers.

@@ -9,7 +9,8 @@ struct Tune: ParsableCommand {
         abstract: "Search a model's hyper-parameters on a validation split of the training data and write the best as a parameter file.",
         discussion: """
         The validation side is carved from --train (--validation, default random:0.2:7; cold-items ranks among the \
-        held-out items only); a test file is never read. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
+        held-out items only); a test file is never read. --item-features and --user-features attach features by id, \
+        as for eval. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
         to --output, which `recommender eval --params` reads back.
         """
     )
@@ -63,7 +64,8 @@ struct Tune: ParsableCommand {
         }
         let tuner = try Tuner(kind: kind, fixed: fixed, searched: names, ranges: ranges, trials: trials, k: options.k, metric: metric, seed: options.seed)
         var loader = DatasetLoader()
-        var full = try loader.load(path: options.train, format: try options.datasetFormat())
+        let features = try options.featureFiles()
+        var full = options.attach(features, to: try loader.load(path: options.train, format: try options.datasetFormat()))
         if let testSplit {
             // The test side is dropped here and never read again.
             full = try Split(parsing: testSplit).apply(to: full).train
