@@ -14,8 +14,9 @@ struct Eval: ParsableCommand {
         cold-items:FRACTION:SEED (that share of the items held out with all their events; test users are ranked \
         among the held-out items only, as in the ColdRec benchmark) or cold-users:FRACTION:SEED (that share of the \
         users held out whole, ranked over every item). --item-features and --user-features attach NDJSON features \
-        (the format of POST /api/v1/imports?type=items and ?type=users) by id. Progress goes to standard error; one \
-        result line, and with --json a JSON object on the last line, to standard output.
+        (the format of POST /api/v1/imports?type=items and ?type=users) by id; the content model needs item features. \
+        Progress goes to standard error; one result line, and with --json a JSON object on the last line, to \
+        standard output.
         """
     )
 
@@ -32,7 +33,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let (kind, parameters, _) = try options.resolvedModel()
+        let (model, parameters, _) = try options.resolvedModel()
         let format = try options.datasetFormat()
         let features = try options.featureFiles()
         var loader = DatasetLoader()
@@ -50,26 +51,27 @@ struct Eval: ParsableCommand {
             (train, test) = chosen.apply(to: options.attach(features, to: full))
             candidates = chosen.candidates(test: test)
         }
-        let estimate = ModelCatalog.memoryEstimate(kind, parameters: parameters, users: train.userCount, items: train.itemCount, pairs: train.interactions.count, threads: options.threads)
+        let tokens = train.itemFeatures.reduce(0) { $0 + $1.tokens.count + $1.numbers.count }
+        let estimate = model.memoryEstimate(parameters: parameters, users: train.userCount, items: train.itemCount, pairs: train.interactions.count, featureTokens: tokens, threads: options.threads)
         let ranked = candidates.map { mask in "; ranking among the \(mask.filter { $0 }.count) held-out items" } ?? ""
-        Console.note("\(kind.rawValue): \(train.userCount) users, \(train.itemCount) items, \(train.interactions.count) training and \(test.interactions.count) test interactions\(ranked); memory estimate \(Console.fixed(Double(estimate) / 1_048_576, 0)) MiB")
+        Console.note("\(model.name): \(train.userCount) users, \(train.itemCount) items, \(train.interactions.count) training and \(test.interactions.count) test interactions\(ranked); memory estimate \(Console.fixed(Double(estimate) / 1_048_576, 0)) MiB")
         let context = TrainingContext(threads: options.threads, seed: options.seed, report: { progress in
             let loss = progress.loss.map { " loss=\(Console.fixed($0, 6))" } ?? ""
             Console.note("  \(progress.stage) \(progress.epoch)/\(progress.epochs)\(loss)")
         })
         let outcome: Experiment.Outcome
         do {
-            outcome = try Experiment(kind: kind, parameters: parameters, k: options.k)
+            outcome = try Experiment(model: model, parameters: parameters, k: options.k)
                 .run(train: train, test: test, candidates: candidates, context: context)
         } catch {
             throw CommandFailure(error.description)
         }
         let result = outcome.result
         let k = options.k
-        Console.out("\(kind.rawValue) recall@\(k)=\(Console.fixed(result.recall)) ndcg@\(k)=\(Console.fixed(result.ndcg)) precision@\(k)=\(Console.fixed(result.precision)) map@\(k)=\(Console.fixed(result.map)) coverage=\(Console.fixed(result.coverage)) users=\(result.users) train_seconds=\(Console.fixed(outcome.trainSeconds, 2)) eval_seconds=\(Console.fixed(outcome.evaluateSeconds, 2)) threads=\(options.threads)")
+        Console.out("\(model.name) recall@\(k)=\(Console.fixed(result.recall)) ndcg@\(k)=\(Console.fixed(result.ndcg)) precision@\(k)=\(Console.fixed(result.precision)) map@\(k)=\(Console.fixed(result.map)) coverage=\(Console.fixed(result.coverage)) users=\(result.users) train_seconds=\(Console.fixed(outcome.trainSeconds, 2)) eval_seconds=\(Console.fixed(outcome.evaluateSeconds, 2)) threads=\(options.threads)")
         if json {
             var object: [String: JSONValue] = [
-                "model": .string(kind.rawValue),
+                "model": .string(model.name),
                 "params": .object(parameters.values.mapValues { .number($0) }),
                 "k": .number(Double(k)),
                 "users": .number(Double(result.users)),

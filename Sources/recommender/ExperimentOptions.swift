@@ -14,7 +14,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "File format: lightgcn (user item item ...), movielens (u.data) or csv (user,item[,weight[,timestamp]]).")
     var format: String = "lightgcn"
 
-    @Option(help: "Model: popularity, itemknn, ials, bpr, ease, graph_filter or lightgcn.")
+    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")), or content (eval and tune only: IDF-weighted item feature tokens, needs --item-features).")
     var model: String?
 
     @Option(help: ArgumentHelp("Item features as NDJSON, one item a line as POST /api/v1/imports?type=items takes it (item_id, title, category, tags, properties); matched by item id.", valueName: "file"))
@@ -39,19 +39,22 @@ struct ExperimentOptions: ParsableArguments {
     var seed: UInt64 = 42
 
     /// Loads the parameter file (if any) and the `--param` overrides, and validates them for the model.
-    func resolvedModel() throws -> (kind: ModelKind, parameters: ModelParameters, file: ParameterFile?) {
+    func resolvedModel() throws -> (model: OfflineModel, parameters: ModelParameters, file: ParameterFile?) {
         let file = try params.map { path throws(RecError) in try ParameterFile.read(path: path) }
-        guard let name = model ?? file?.model?.rawValue else {
+        guard let name = model ?? file?.model?.name else {
             throw ValidationError("--model is required (or a --params file that names one)")
         }
-        guard let kind = ModelKind(rawValue: name) else {
-            throw ValidationError("--model must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let chosen = OfflineModel(name: name) else {
+            throw ValidationError("--model must be one of \(OfflineModel.allCases.map(\.name).joined(separator: ", "))")
         }
-        if let fileModel = file?.model, fileModel != kind {
-            throw ValidationError("--params is for \(fileModel.rawValue), not \(kind.rawValue)")
+        if let fileModel = file?.model, fileModel != chosen {
+            throw ValidationError("--params is for \(fileModel.name), not \(chosen.name)")
+        }
+        if chosen.needsItemFeatures, itemFeatures == nil {
+            throw ValidationError("\(chosen.name) needs --item-features FILE (the items as NDJSON, as imports take them)")
         }
         let given = (file?.params ?? [:]).merging(try parameterOverrides()) { _, override in override }
-        return (kind, try ModelCatalog.validate(given, for: kind), file)
+        return (chosen, try chosen.validate(given), file)
     }
 
     /// The `--item-features` and `--user-features` files by id (empty when not given), read and checked.

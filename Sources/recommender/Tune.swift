@@ -45,10 +45,10 @@ struct Tune: ParsableCommand {
     }
 
     func run() throws {
-        let (kind, _, file) = try options.resolvedModel()
+        let (model, _, file) = try options.resolvedModel()
         var fixed = try options.parameterOverrides()
         let names = search.map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
-            ?? ModelCatalog.parameters(for: kind).filter(\.tuned).map(\.name)
+            ?? model.parameters.filter(\.tuned).map(\.name)
         // A --params file's values are held fixed for every parameter not searched; --param wins over both.
         for (name, value) in file?.params ?? [:] where fixed[name] == nil && !names.contains(name) {
             fixed[name] = value
@@ -62,7 +62,7 @@ struct Tune: ParsableCommand {
             }
             ranges[String(parts[0])] = bounds[0]...bounds[1]
         }
-        let tuner = try Tuner(kind: kind, fixed: fixed, searched: names, ranges: ranges, trials: trials, k: options.k, metric: metric, seed: options.seed)
+        let tuner = try Tuner(model: model, fixed: fixed, searched: names, ranges: ranges, trials: trials, k: options.k, metric: metric, seed: options.seed)
         var loader = DatasetLoader()
         let features = try options.featureFiles()
         var full = options.attach(features, to: try loader.load(path: options.train, format: try options.datasetFormat()))
@@ -74,7 +74,7 @@ struct Tune: ParsableCommand {
         let (train, held) = split.apply(to: full)
         let candidates = split.candidates(test: held)
         let ranked = candidates.map { mask in " (ranked among the \(mask.filter { $0 }.count) held-out items)" } ?? ""
-        Console.note("tuning \(kind.rawValue) on \(train.interactions.count) training / \(held.interactions.count) validation interactions\(ranked); searching \(tuner.searched.map(\.name).joined(separator: ", "))")
+        Console.note("tuning \(model.name) on \(train.interactions.count) training / \(held.interactions.count) validation interactions\(ranked); searching \(tuner.searched.map(\.name).joined(separator: ", "))")
         let k = options.k
         let all: [Tuner.Trial]
         do {
@@ -87,7 +87,7 @@ struct Tune: ParsableCommand {
         }
         guard let best = all.max(by: { $0.score < $1.score }) else { return }
         let chosen = ParameterFile(
-            model: kind,
+            model: model,
             params: best.parameters.values.mapValues(Self.rounded),
             k: k, split: split.description,
             validation: best.result.metrics.merging(["train_seconds": best.trainSeconds]) { a, _ in a },

@@ -6,7 +6,6 @@ import Testing
 
 /// A model with fixed scores per user, to check the metric arithmetic by hand.
 private struct FixedScores: RecommendationModel {
-    let kind = ModelKind.popularity
     let table: [[Float]]
     var itemCount: Int { table[0].count }
     var userCount: Int { table.count }

@@ -15,18 +15,23 @@ public struct Experiment: Sendable {
         public let evaluateSeconds: Double
     }
 
-    /// The model family.
-    public let kind: ModelKind
+    /// The model measured.
+    public let model: OfflineModel
     /// Its validated parameters.
     public let parameters: ModelParameters
     /// Cut-off K.
     public let k: Int
 
-    /// An experiment for `kind` with `parameters`, measured at `k`.
-    public init(kind: ModelKind, parameters: ModelParameters, k: Int) {
-        self.kind = kind
+    /// An experiment for `model` with `parameters`, measured at `k`.
+    public init(model: OfflineModel, parameters: ModelParameters, k: Int) {
+        self.model = model
         self.parameters = parameters
         self.k = k
+    }
+
+    /// An experiment for the trained family `kind` with `parameters`, measured at `k`.
+    public init(kind: ModelKind, parameters: ModelParameters, k: Int) {
+        self.init(model: .trained(kind), parameters: parameters, k: k)
     }
 
     /// Trains on `train` and evaluates on `test` (same id space); with `candidates` (one flag per item, as
@@ -35,7 +40,7 @@ public struct Experiment: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let matrix = train.matrix(halfLifeDays: parameters["half_life_days"])
-        let model = try ModelCatalog.train(kind, parameters: parameters, dataset: train, matrix: matrix, context: context)
+        let model = try self.model.train(parameters: parameters, dataset: train, matrix: matrix, context: context)
         let trained = clock.now
         let testMatrix = test.with(test.interactions.map { IndexedInteraction(user: $0.user, item: $0.item) }).matrix().userItems
         let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix, candidates: candidates)
