@@ -70,11 +70,11 @@ struct ExperimentOptions: ParsableArguments {
         let attached = dataset.withFeatures(items: features.items, users: features.users)
         if let path = itemFeatures {
             let matched = dataset.itemIDs.filter { features.items[$0] != nil }.count
-            Console.note("item features: \(matched) of \(dataset.itemCount) items matched from \(features.items.count) rows of \(path)")
+            Console.note("item features: \(matched) of \(dataset.itemCount) items matched, of \(features.items.count) ids in \(path)")
         }
         if let path = userFeatures {
             let matched = dataset.userIDs.filter { features.users[$0] != nil }.count
-            Console.note("user features: \(matched) of \(dataset.userCount) users matched from \(features.users.count) rows of \(path)")
+            Console.note("user features: \(matched) of \(dataset.userCount) users matched, of \(features.users.count) ids in \(path)")
         }
         return attached
     }

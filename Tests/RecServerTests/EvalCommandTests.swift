@@ -61,8 +61,8 @@ struct EvalCommandTests {
                                              "--item-features", directory + "/items.ndjson", "--user-features", directory + "/users.ndjson",
                                              "--k", "5", "--threads", "2", "--json"])
             #expect(eval.status == 0, "\(eval.output)")
-            // The events touch 24 of the 45 items (8 per community): the file has rows for all of them and more.
-            #expect(eval.output.contains("item features: 24 of 24 items matched from 45 rows"))
+            // The events touch 24 of the 45 items (8 per community): the file has a row for each of them and more.
+            #expect(eval.output.contains("item features: 24 of 24 items matched, of 45 ids in"))
             #expect(eval.output.contains("user features: 1 of 90 users matched"))
             #expect(eval.output.contains("ranking among the 5 held-out items"))
             let json = try JSONDecoder().decode([String: JSONValue].self, from: Data(try #require(eval.output.split(separator: "\n").last).utf8))
