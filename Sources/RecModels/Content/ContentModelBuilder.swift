@@ -61,7 +61,8 @@ public struct ContentModelBuilder: Sendable {
                     tokens[column("\(name)#\(bucket)")] = numericWeight
                 }
             }
-            itemTokens.append(tokens.map { (column: $0.key, weight: $0.value) })
+            // In column order, so the floating-point sums (and the ties they break) are the same on every run.
+            itemTokens.append(tokens.sorted { $0.key < $1.key }.map { (column: $0.key, weight: $0.value) })
         }
         // Smoothed IDF (as scikit-learn's): log((1 + n) / (1 + df)) + 1, n = items with any token.
         var documentFrequency = [Int](repeating: 0, count: vocabulary.count)
