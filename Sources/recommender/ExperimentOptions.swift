@@ -14,8 +14,14 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "File format: lightgcn (user item item ...), movielens (u.data) or csv (user,item[,weight[,timestamp]]).")
     var format: String = "lightgcn"
 
-    @Option(help: "Model: popularity, itemknn, ials, bpr, ease, graph_filter or lightgcn.")
+    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")), or content (eval and tune only: IDF-weighted item feature tokens, needs --item-features).")
     var model: String?
+
+    @Option(help: ArgumentHelp("Item features as NDJSON, one item a line as POST /api/v1/imports?type=items takes it (item_id, title, category, tags, properties); matched by item id.", valueName: "file"))
+    var itemFeatures: String?
+
+    @Option(help: ArgumentHelp("User features as NDJSON, one user a line as POST /api/v1/imports?type=users takes it (user_id, properties); matched by user id.", valueName: "file"))
+    var userFeatures: String?
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter as name=value (repeatable; wins over --params).", valueName: "name=value"))
     var param: [String] = []
@@ -33,19 +39,44 @@ struct ExperimentOptions: ParsableArguments {
     var seed: UInt64 = 42
 
     /// Loads the parameter file (if any) and the `--param` overrides, and validates them for the model.
-    func resolvedModel() throws -> (kind: ModelKind, parameters: ModelParameters, file: ParameterFile?) {
+    func resolvedModel() throws -> (model: OfflineModel, parameters: ModelParameters, file: ParameterFile?) {
         let file = try params.map { path throws(RecError) in try ParameterFile.read(path: path) }
-        guard let name = model ?? file?.model?.rawValue else {
+        guard let name = model ?? file?.model?.name else {
             throw ValidationError("--model is required (or a --params file that names one)")
         }
-        guard let kind = ModelKind(rawValue: name) else {
-            throw ValidationError("--model must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let chosen = OfflineModel(name: name) else {
+            throw ValidationError("--model must be one of \(OfflineModel.allCases.map(\.name).joined(separator: ", "))")
         }
-        if let fileModel = file?.model, fileModel != kind {
-            throw ValidationError("--params is for \(fileModel.rawValue), not \(kind.rawValue)")
+        if let fileModel = file?.model, fileModel != chosen {
+            throw ValidationError("--params is for \(fileModel.name), not \(chosen.name)")
+        }
+        if chosen.needsItemFeatures, itemFeatures == nil {
+            throw ValidationError("\(chosen.name) needs --item-features FILE (the items as NDJSON, as imports take them)")
         }
         let given = (file?.params ?? [:]).merging(try parameterOverrides()) { _, override in override }
-        return (kind, try ModelCatalog.validate(given, for: kind), file)
+        return (chosen, try chosen.validate(given), file)
+    }
+
+    /// The `--item-features` and `--user-features` files by id (empty when not given), read and checked.
+    func featureFiles() throws -> (items: [String: EntityFeatures], users: [String: EntityFeatures]) {
+        let items = try itemFeatures.map { path throws(RecError) in try FeatureFile.read(path: path, kind: .items) } ?? [:]
+        let users = try userFeatures.map { path throws(RecError) in try FeatureFile.read(path: path, kind: .users) } ?? [:]
+        return (items, users)
+    }
+
+    /// `dataset` with the features attached by external id; prints how many items and users got features.
+    func attach(_ features: (items: [String: EntityFeatures], users: [String: EntityFeatures]), to dataset: Dataset) -> Dataset {
+        guard itemFeatures != nil || userFeatures != nil else { return dataset }
+        let attached = dataset.withFeatures(items: features.items, users: features.users)
+        if let path = itemFeatures {
+            let matched = dataset.itemIDs.filter { features.items[$0] != nil }.count
+            Console.note("item features: \(matched) of \(dataset.itemCount) items matched, of \(features.items.count) ids in \(path)")
+        }
+        if let path = userFeatures {
+            let matched = dataset.userIDs.filter { features.users[$0] != nil }.count
+            Console.note("user features: \(matched) of \(dataset.userCount) users matched, of \(features.users.count) ids in \(path)")
+        }
+        return attached
     }
 
     /// The `--param name=value` pairs, checked to be numbers.

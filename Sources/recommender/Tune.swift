@@ -8,15 +8,16 @@ struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search a model's hyper-parameters on a validation split of the training data and write the best as a parameter file.",
         discussion: """
-        The validation side is carved from --train (--validation, default random:0.2:7); a test file is never \
-        read. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
+        The validation side is carved from --train (--validation, default random:0.2:7; cold-items ranks among the \
+        held-out items only); a test file is never read. --item-features and --user-features attach features by id, \
+        as for eval. Random trials come first, then a TPE-like search. Every trial prints a line; the best is written \
         to --output, which `recommender eval --params` reads back.
         """
     )
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Validation split carved from --train: random:FRACTION[:SEED], last or time:FRACTION.")
+    @Option(help: "Validation split carved from --train: \(Split.syntax).")
     var validation: String = "random:0.2:7"
 
     @Option(help: "A test split to set aside first (as eval --split makes it): tuning then sees only its training side.")
@@ -44,10 +45,10 @@ struct Tune: ParsableCommand {
     }
 
     func run() throws {
-        let (kind, _, file) = try options.resolvedModel()
+        let (model, _, file) = try options.resolvedModel()
         var fixed = try options.parameterOverrides()
         let names = search.map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
-            ?? ModelCatalog.parameters(for: kind).filter(\.tuned).map(\.name)
+            ?? model.parameters.filter(\.tuned).map(\.name)
         // A --params file's values are held fixed for every parameter not searched; --param wins over both.
         for (name, value) in file?.params ?? [:] where fixed[name] == nil && !names.contains(name) {
             fixed[name] = value
@@ -61,20 +62,23 @@ struct Tune: ParsableCommand {
             }
             ranges[String(parts[0])] = bounds[0]...bounds[1]
         }
-        let tuner = try Tuner(kind: kind, fixed: fixed, searched: names, ranges: ranges, trials: trials, k: options.k, metric: metric, seed: options.seed)
+        let tuner = try Tuner(model: model, fixed: fixed, searched: names, ranges: ranges, trials: trials, k: options.k, metric: metric, seed: options.seed)
         var loader = DatasetLoader()
-        var full = try loader.load(path: options.train, format: try options.datasetFormat())
+        let features = try options.featureFiles()
+        var full = options.attach(features, to: try loader.load(path: options.train, format: try options.datasetFormat()))
         if let testSplit {
             // The test side is dropped here and never read again.
             full = try Split(parsing: testSplit).apply(to: full).train
         }
         let split = try Split(parsing: validation)
         let (train, held) = split.apply(to: full)
-        Console.note("tuning \(kind.rawValue) on \(train.interactions.count) training / \(held.interactions.count) validation interactions; searching \(tuner.searched.map(\.name).joined(separator: ", "))")
+        let candidates = split.candidates(test: held)
+        let ranked = candidates.map { mask in " (ranked among the \(mask.filter { $0 }.count) held-out items)" } ?? ""
+        Console.note("tuning \(model.name) on \(train.interactions.count) training / \(held.interactions.count) validation interactions\(ranked); searching \(tuner.searched.map(\.name).joined(separator: ", "))")
         let k = options.k
         let all: [Tuner.Trial]
         do {
-            all = try tuner.run(train: train, validation: held, threads: options.threads) { trial in
+            all = try tuner.run(train: train, validation: held, candidates: candidates, threads: options.threads) { trial in
                 let shown = tuner.searched.map { "\($0.name)=\(Self.shown(trial.parameters[$0.name]))" }.joined(separator: " ")
                 Console.out("trial \(trial.number)/\(trials) \(shown) recall@\(k)=\(Console.fixed(trial.result.recall)) ndcg@\(k)=\(Console.fixed(trial.result.ndcg)) train_seconds=\(Console.fixed(trial.trainSeconds, 1))")
             }
@@ -83,7 +87,7 @@ struct Tune: ParsableCommand {
         }
         guard let best = all.max(by: { $0.score < $1.score }) else { return }
         let chosen = ParameterFile(
-            model: kind,
+            model: model,
             params: best.parameters.values.mapValues(Self.rounded),
             k: k, split: split.description,
             validation: best.result.metrics.merging(["train_seconds": best.trainSeconds]) { a, _ in a },

@@ -48,6 +48,38 @@ struct EvalCommandTests {
         }
     }
 
+    @Test("eval reads feature files, ranks a cold-items split among the held-out items, and content needs item features")
+    func featuresAndColdItems() async throws {
+        try await offTheLoops {
+            let data = try Self.writeData()
+            let directory = try TestStore.temporaryDirectory()
+            // Item i belongs to community i / 15, as the events do; u0 has a property, the other users none.
+            let items = (0..<45).map { #"{"item_id":"i\#($0)","tags":["c\#($0 / 15)"],"properties":{"release_year":\#(1990 + $0 % 7)}}"# }
+            try (items.joined(separator: "\n") + "\n").write(toFile: directory + "/items.ndjson", atomically: true, encoding: .utf8)
+            try #"{"user_id":"u0","properties":{"age":30}}"#.write(toFile: directory + "/users.ndjson", atomically: true, encoding: .utf8)
+            let eval = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "content", "--split", "cold-items:0.2:3",
+                                             "--item-features", directory + "/items.ndjson", "--user-features", directory + "/users.ndjson",
+                                             "--k", "5", "--threads", "2", "--json"])
+            #expect(eval.status == 0, "\(eval.output)")
+            // The events touch 24 of the 45 items (8 per community): the file has a row for each of them and more.
+            #expect(eval.output.contains("item features: 24 of 24 items matched, of 45 ids in"))
+            #expect(eval.output.contains("user features: 1 of 90 users matched"))
+            #expect(eval.output.contains("ranking among the 5 held-out items"))
+            let json = try JSONDecoder().decode([String: JSONValue].self, from: Data(try #require(eval.output.split(separator: "\n").last).utf8))
+            #expect(json["model"] == .string("content"))
+            #expect(json["candidates"] == .number(5))
+            #expect((json["precision@5"]?.numberValue ?? 0) > 0.3, "\(eval.output)")
+
+            let missing = try CommandTests.run(["eval", "--train", data, "--format", "csv", "--model", "content"])
+            #expect(missing.status != 0)
+            #expect(missing.output.contains("content needs --item-features"))
+            try (items[0] + "\n" + #"{"item_id":"i1","tags":"c0"}"#).write(toFile: directory + "/bad.ndjson", atomically: true, encoding: .utf8)
+            let bad = try CommandTests.run(["tune", "--train", data, "--format", "csv", "--model", "ials", "--item-features", directory + "/bad.ndjson"])
+            #expect(bad.status != 0)
+            #expect(bad.output.contains("bad.ndjson, line 2: tags: "), "\(bad.output)")
+        }
+    }
+
     @Test("bad options fail with a message naming them, and tune refuses a test file")
     func badOptions() async throws {
         // Blocks on child processes (or computes): off the event loops, where test code runs as in serve.

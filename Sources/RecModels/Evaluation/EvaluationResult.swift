@@ -14,7 +14,7 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
     public var map: Double
     /// Fraction of users with at least one hit.
     public var hitRate: Double
-    /// Fraction of the catalogue recommended to at least one user.
+    /// Fraction of the catalogue (or of the candidates, when ranking was limited to some) recommended to at least one user.
     public var coverage: Double
     /// Mean training interaction count of the recommended items (popularity bias).
     public var averagePopularity: Double

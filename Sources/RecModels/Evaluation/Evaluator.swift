@@ -3,7 +3,8 @@ import RecCore
 import RecMath
 
 /// Full-ranking evaluation (the LightGCN protocol): every item is scored for every test user, the user's
-/// training items are excluded, and the top K are compared with the held-out items.
+/// training items are excluded, and the top K are compared with the held-out items. With candidates (the cold-items
+/// protocol), only those items are ranked and coverage is the share of them recommended.
 public struct Evaluator: Sendable {
     /// The cut-off K.
     public let k: Int
@@ -18,8 +19,12 @@ public struct Evaluator: Sendable {
 
     /// Evaluates `model`: `train` is the user × item matrix it was trained on (its items are excluded from
     /// ranking and it is the history item-based models score from); `test` has the held-out items per user.
-    public func evaluate(_ model: any RecommendationModel, train: SparseMatrix, test: SparseMatrix) -> EvaluationResult {
+    /// `candidates`, when given (one flag per item), limits ranking to the flagged items: the others score -infinity.
+    public func evaluate(_ model: any RecommendationModel, train: SparseMatrix, test: SparseMatrix, candidates: [Bool]? = nil) -> EvaluationResult {
         let items = model.itemCount
+        precondition(candidates.map { $0.count == items } ?? true, "one candidate flag per item")
+        // The items left out of ranking, listed once (scores are overwritten per user).
+        let excluded = candidates.map { mask in (0..<items).filter { !mask[$0] } } ?? []
         let users = min(test.rows, train.rows)
         let chunk = 64
         let k = self.k
@@ -43,6 +48,7 @@ public struct Evaluator: Sendable {
                         guard !relevant.isEmpty else { continue }
                         let row = output + local * items
                         for slot in train.range(ofRow: user) { row[Int(train.columns[slot])] = -.infinity }
+                        for item in excluded { row[item] = -.infinity }
                         top.reset()
                         top.offer(all: UnsafeBufferPointer(start: row, count: items))
                         var hits = 0
@@ -77,11 +83,12 @@ public struct Evaluator: Sendable {
             for item in 0..<items where sums[worker * stride + 7 + item] > 0 { covered[item] = true }
         }
         let evaluated = max(1, totals[5])
+        let rankable = candidates?.filter { $0 }.count ?? items
         return EvaluationResult(
             k: k, users: Int(totals[5]),
             recall: totals[0] / evaluated, ndcg: totals[1] / evaluated, precision: totals[2] / evaluated,
             map: totals[3] / evaluated, hitRate: totals[4] / evaluated,
-            coverage: items > 0 ? Double(covered.filter { $0 }.count) / Double(items) : 0,
+            coverage: rankable > 0 ? Double(covered.filter { $0 }.count) / Double(rankable) : 0,
             averagePopularity: totals[6] / max(1, evaluated * Double(k))
         )
     }

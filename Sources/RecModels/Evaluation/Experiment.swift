@@ -15,29 +15,35 @@ public struct Experiment: Sendable {
         public let evaluateSeconds: Double
     }
 
-    /// The model family.
-    public let kind: ModelKind
+    /// The model measured.
+    public let model: OfflineModel
     /// Its validated parameters.
     public let parameters: ModelParameters
     /// Cut-off K.
     public let k: Int
 
-    /// An experiment for `kind` with `parameters`, measured at `k`.
-    public init(kind: ModelKind, parameters: ModelParameters, k: Int) {
-        self.kind = kind
+    /// An experiment for `model` with `parameters`, measured at `k`.
+    public init(model: OfflineModel, parameters: ModelParameters, k: Int) {
+        self.model = model
         self.parameters = parameters
         self.k = k
     }
 
-    /// Trains on `train` and evaluates on `test` (same id space).
-    public func run(train: Dataset, test: Dataset, context: TrainingContext) throws(TrainingError) -> Outcome {
+    /// An experiment for the trained family `kind` with `parameters`, measured at `k`.
+    public init(kind: ModelKind, parameters: ModelParameters, k: Int) {
+        self.init(model: .trained(kind), parameters: parameters, k: k)
+    }
+
+    /// Trains on `train` and evaluates on `test` (same id space); with `candidates` (one flag per item, as
+    /// `Split.candidates(test:)` gives for cold-items) test users are ranked among those items only.
+    public func run(train: Dataset, test: Dataset, candidates: [Bool]? = nil, context: TrainingContext) throws(TrainingError) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let matrix = train.matrix(halfLifeDays: parameters["half_life_days"])
-        let model = try ModelCatalog.train(kind, parameters: parameters, dataset: train, matrix: matrix, context: context)
+        let model = try self.model.train(parameters: parameters, dataset: train, matrix: matrix, context: context)
         let trained = clock.now
         let testMatrix = test.with(test.interactions.map { IndexedInteraction(user: $0.user, item: $0.item) }).matrix().userItems
-        let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix)
+        let result = Evaluator(k: k, threads: context.threads).evaluate(model, train: matrix.userItems, test: testMatrix, candidates: candidates)
         let evaluated = clock.now
         return Outcome(model: model, result: result, trainSeconds: (trained - started).seconds, evaluateSeconds: (evaluated - trained).seconds)
     }

@@ -6,8 +6,8 @@ import RecCore
 /// `{"model":"ials","params":{"factors":256,...},"k":20,"split":"random:0.2:7","validation":{"recall@20":0.18,...}}`.
 /// A flat object of parameters (`{"factors":256}`) is read too.
 public struct ParameterFile: Sendable, Equatable {
-    /// The model family, when the file names one.
-    public var model: ModelKind?
+    /// The model, when the file names one.
+    public var model: OfflineModel?
     /// Parameter values by name.
     public var params: [String: Double]
     /// The cut-off the validation figures are at.
@@ -20,7 +20,7 @@ public struct ParameterFile: Sendable, Equatable {
     public var trials: Int?
 
     /// Creates a file value.
-    public init(model: ModelKind?, params: [String: Double], k: Int? = nil, split: String? = nil, validation: [String: Double] = [:], trials: Int? = nil) {
+    public init(model: OfflineModel?, params: [String: Double], k: Int? = nil, split: String? = nil, validation: [String: Double] = [:], trials: Int? = nil) {
         self.model = model
         self.params = params
         self.k = k
@@ -40,10 +40,10 @@ public struct ParameterFile: Sendable, Equatable {
         var file = ParameterFile(model: nil, params: [:])
         let nested = object["params"]?.objectValue
         if let name = object["model"] {
-            guard let text = name.stringValue, let kind = ModelKind(rawValue: text) else {
-                throw .invalidField("model", "must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let text = name.stringValue, let model = OfflineModel(name: text) else {
+                throw .invalidField("model", "must be one of \(OfflineModel.allCases.map(\.name).joined(separator: ", "))")
             }
-            file.model = kind
+            file.model = model
         }
         for (name, raw) in nested ?? object where nested != nil || !["model", "k", "split", "validation", "trials"].contains(name) {
             guard let number = raw.numberValue else { throw .invalidField("params.\(name)", "must be a number") }
@@ -61,7 +61,7 @@ public struct ParameterFile: Sendable, Equatable {
     /// The file as pretty, key-sorted JSON.
     public func json() -> String {
         var object: [String: JSONValue] = ["params": .object(params.mapValues { .number($0) })]
-        if let model { object["model"] = .string(model.rawValue) }
+        if let model { object["model"] = .string(model.name) }
         if let k { object["k"] = .number(Double(k)) }
         if let split { object["split"] = .string(split) }
         if !validation.isEmpty { object["validation"] = .object(validation.mapValues { .number(($0 * 1e6).rounded() / 1e6) }) }

@@ -19,8 +19,8 @@ public struct Tuner: Sendable {
         public let trainSeconds: Double
     }
 
-    /// The model family.
-    public let kind: ModelKind
+    /// The model tuned.
+    public let model: OfflineModel
     /// Values held fixed (and the defaults for everything not searched).
     public let fixed: [String: Double]
     /// The parameters searched.
@@ -34,14 +34,14 @@ public struct Tuner: Sendable {
     /// Seed of the search.
     public let seed: UInt64
 
-    /// A tuner for `kind` searching `searched` (names), or every parameter marked tuned when empty.
-    public init(kind: ModelKind, fixed: [String: Double], searched names: [String], ranges: [String: ClosedRange<Double>] = [:],
+    /// A tuner for `model` searching `searched` (names), or every parameter marked tuned when empty.
+    public init(model: OfflineModel, fixed: [String: Double], searched names: [String], ranges: [String: ClosedRange<Double>] = [:],
                 trials: Int, k: Int, metric: String, seed: UInt64) throws(RecError) {
-        let specs = ModelCatalog.parameters(for: kind)
+        let specs = model.parameters
         var searched: [ParameterSpec] = []
         for name in names {
             guard let spec = specs.first(where: { $0.name == name }) else {
-                throw .invalidField("search", "\(name) is not a parameter of \(kind.rawValue)")
+                throw .invalidField("search", "\(name) is not a parameter of \(model.name)")
             }
             searched.append(spec)
         }
@@ -58,8 +58,8 @@ public struct Tuner: Sendable {
             searched[index] = spec.searching(range)
         }
         guard metric == "recall" || metric == "ndcg" else { throw .invalidField("metric", "must be recall or ndcg") }
-        _ = try ModelCatalog.validate(fixed, for: kind)
-        self.kind = kind
+        _ = try model.validate(fixed)
+        self.model = model
         self.fixed = fixed
         self.searched = searched
         self.trials = max(1, trials)
@@ -68,9 +68,10 @@ public struct Tuner: Sendable {
         self.seed = seed
     }
 
-    /// Runs every trial on `train` / `validation`, calling `onTrial` after each; returns them all.
+    /// Runs every trial on `train` / `validation` (ranking among `candidates` when given, as for cold-items), calling
+    /// `onTrial` after each; returns them all.
     public func run(
-        train: Dataset, validation: Dataset, threads: Int,
+        train: Dataset, validation: Dataset, candidates: [Bool]? = nil, threads: Int,
         onTrial: (Trial) -> Void
     ) throws(TrainingError) -> [Trial] {
         var generator = SeededGenerator(seed: seed)
@@ -83,11 +84,12 @@ public struct Tuner: Sendable {
             var values = fixed
             for (spec, value) in zip(searched, point) { values[spec.name] = value }
             let parameters: ModelParameters
-            do { parameters = try ModelCatalog.validate(values, for: kind) } catch {
+            do { parameters = try model.validate(values) } catch {
                 throw .insufficientData("tuning proposed invalid parameters: \(error.message)")
             }
             let context = TrainingContext(threads: threads, seed: seed &+ UInt64(number))
-            let outcome = try Experiment(kind: kind, parameters: parameters, k: k).run(train: train, test: validation, context: context)
+            let outcome = try Experiment(model: model, parameters: parameters, k: k)
+                .run(train: train, test: validation, candidates: candidates, context: context)
             let score = metric == "ndcg" ? outcome.result.ndcg : outcome.result.recall
             let trial = Trial(number: number, parameters: parameters, result: outcome.result, score: score, trainSeconds: outcome.trainSeconds)
             done.append(trial)
