@@ -262,6 +262,39 @@ struct ServingTests {
         }
     }
 
+    @Test("the two-tower model serves its users, places a catalogue item no one has touched by its features, and encodes a newcomer")
+    func twoTowerServesColdItemsAndNewcomers() async throws {
+        try await TestApp(.sqlite).run { client, _ throws in
+            let tenant = try await client.createTenant()
+            try await Self.catalogue(client, key: tenant.key)
+            // In the catalogue before training, with no interactions: only its category says where it belongs.
+            let added = try await client.send(.post, "/api/v1/items", key: tenant.key, json: ["items": [["item_id": "untouched", "category": "c2", "properties": ["brand": "b0"]]]])
+            #expect(added.status == 200)
+            try await TrainingTests.ingest(client, key: tenant.key)
+            let job = try await TrainingTests.train(client, key: tenant.key, [
+                "model": "two_tower", "params": ["factors": 16, "iterations": 30, "learning_rate": 0.02, "batch_size": 256],
+            ])
+            let version = try #require(job["model_version"]?.stringValue, "\(job)")
+            #expect((job["result"]?.objectValue?["metrics"]?.objectValue?["recall@20"]?.numberValue ?? 0) > 0.3, "\(job)")
+            let trained = try await Self.eventually({
+                try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: ["user_id": "u1", "count": 10])
+            }) { $0.json["model_version"]?.stringValue == version }
+            #expect(trained.json["source"] == "model")
+            #expect(Self.ids(trained).filter { $0 != "untouched" && Self.category($0) == 1 }.count >= 8, "\(Self.ids(trained))")
+
+            // The untouched item has a vector of its own: its neighbours are its category's items.
+            let similar = try await client.send(.get, "/api/v1/items/untouched/similar?count=5", key: tenant.key)
+            #expect(similar.status == 200 && similar.json["source"] == "model", "\(similar.text)")
+            #expect(Self.ids(similar).filter { Self.category($0) == 2 }.count >= 4, "\(similar.text)")
+
+            // A newcomer is encoded by the user tower from their first items.
+            let newcomer = try await Self.newcomer(client, key: tenant.key)
+            #expect(newcomer.json["source"] == "fold_in", "\(newcomer.text)")
+            #expect(Self.ids(newcomer).filter { $0 != "untouched" && Self.category($0) == 2 }.count >= 7, "\(Self.ids(newcomer))")
+            #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
+        }
+    }
+
     @Test("similar items come from the item embeddings, honour a category, and 404 for unknown items", arguments: [TestStore.sqlite])
     func similarItems(store: TestStore) async throws {
         try await TestApp(store).run { client, _ throws in

@@ -35,6 +35,18 @@ public struct Dataset: Sendable {
         )
     }
 
+    /// The same dataset with `ids` added to the item id space (those not in it yet, in the given order), with no
+    /// interactions: items a model may place from their features alone.
+    public func addingItems(_ ids: [String]) -> Dataset {
+        var known = Set(itemIDs)
+        let added = ids.filter { known.insert($0).inserted }
+        guard !added.isEmpty else { return self }
+        return Dataset(
+            userIDs: userIDs, itemIDs: itemIDs + added, interactions: interactions,
+            itemFeatures: itemFeatures.isEmpty ? [] : itemFeatures + added.map { _ in .empty }, userFeatures: userFeatures
+        )
+    }
+
     /// Whether any item or user has features.
     public var hasFeatures: Bool { !itemFeatures.isEmpty || !userFeatures.isEmpty }
 

@@ -78,9 +78,18 @@ struct TrainingRun: Sendable {
         defer { heartbeat.cancel() }
         let started = ContinuousClock.now
         do {
-            let (dataset, snapshotID) = try await stage("snapshot", model: model, progress: progress, fraction: 0) {
+            let (snapshot, snapshotID) = try await stage("snapshot", model: model, progress: progress, fraction: 0) {
                 try await TrainingSnapshot.read(store: store, tenantID: job.tenantID) { progress.cancelled.load(ordering: .relaxed) }
             }
+            // The two-tower model reads the catalogue and the users' properties, and places catalogue items no one has
+            // touched yet from their features.
+            var featured = snapshot
+            if request.kind == .twoTower {
+                let features = try await TrainingSnapshot.features(store: store, tenantID: job.tenantID) { progress.cancelled.load(ordering: .relaxed) }
+                let unseen = features.items.filter { !$0.value.isEmpty }.map(\.key).sorted()
+                featured = snapshot.addingItems(unseen).withFeatures(items: features.items, users: features.users)
+            }
+            let dataset = featured
             if let stop = stopReason(progress) { return stop }
             guard !dataset.interactions.isEmpty else { return .failed("there are no interactions to train on") }
             // Splitting is CPU work too: off the concurrency pool.
@@ -139,7 +148,7 @@ struct TrainingRun: Sendable {
                 }
                 // Factor models ship their item indexes beside the artifact, so a replica loads rather than rebuilds them.
                 // (Only the FAISS indexes are saved: the exact scan is built and calibrated when serving loads them.)
-                if let factors = final as? FactorModel {
+                if let factors = final.servingFactors {
                     var saved = indexConfiguration
                     saved.scanLimit = 0
                     let indexBytes = try await compute.run { [saved] in

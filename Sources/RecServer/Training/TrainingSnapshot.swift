@@ -34,4 +34,26 @@ enum TrainingSnapshot {
         }
         return (Dataset(userIDs: userIDs, itemIDs: itemIDs, interactions: events), tail.highestID)
     }
+
+    /// The tenant's catalogue and user properties as model features, by external id (for models that read them).
+    static func features(store: RecordStore, tenantID: String, isCancelled: () -> Bool) async throws -> (items: [String: EntityFeatures], users: [String: EntityFeatures]) {
+        let pageSize = 1_000
+        var items: [String: EntityFeatures] = [:]
+        var after: String?
+        while !isCancelled() {
+            let page = try await store.items(tenantID: tenantID, after: after, limit: pageSize)
+            for item in page { items[item.itemID] = EntityFeatures(item: item) }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.itemID
+        }
+        var users: [String: EntityFeatures] = [:]
+        after = nil
+        while !isCancelled() {
+            let page = try await store.users(tenantID: tenantID, after: after, limit: pageSize)
+            for user in page where !user.properties.isEmpty { users[user.userID] = EntityFeatures(userProperties: user.properties) }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.userID
+        }
+        return (items, users)
+    }
 }

@@ -42,7 +42,9 @@ public final class LoadedModel: Sendable {
         itemIndex = items
         itemIDs = artifact.itemIDs
         snapshotInteractionID = artifact.snapshotInteractionID
-        if let factors = artifact.model as? FactorModel, let indexes {
+        if let towers = artifact.model as? TwoTowerModel, let indexes {
+            scorer = EmbeddingScorer(factors: towers.vectors, indexes: indexes, foldIn: FoldIn(towers: towers), userIndex: users, metrics: metrics)
+        } else if let factors = artifact.model as? FactorModel, let indexes {
             scorer = EmbeddingScorer(
                 factors: factors, indexes: indexes, foldIn: FoldIn(model: factors, parameters: artifact.parameters),
                 userIndex: users, metrics: metrics

@@ -165,7 +165,7 @@ public final class ServingRegistry: Service, Sendable {
         }
         let bytes = try await artifacts.verifiedRead(tenantID: tenantID, version: version, checksum: record.checksum)
         var indexBytes: [UInt8]?
-        if [ModelKind.ials, .bpr, .lightgcn].contains(where: { $0.rawValue == record.kind }) {
+        if [ModelKind.ials, .bpr, .lightgcn, .twoTower].contains(where: { $0.rawValue == record.kind }) {
             do {
                 indexBytes = try await artifacts.read(tenantID: tenantID, version: ItemIndexes.artifactName(version))
             } catch {
@@ -180,7 +180,7 @@ public final class ServingRegistry: Service, Sendable {
         let model = try await compute.run { [indexBytes] in
             let artifact = try ModelArtifact.decode(bytes)
             var indexes: ItemIndexes?
-            if let factors = artifact.model as? FactorModel {
+            if let factors = artifact.model.servingFactors {
                 let vectors = FactorVectors(factors)
                 do {
                     guard let indexBytes else { throw IndexError("no index artifact") }

@@ -75,6 +75,21 @@ extension RecordStore {
         }
     }
 
+    /// A page of a tenant's users in id order, starting after `after`.
+    public func users(tenantID: String, after: String?, limit: Int) async throws -> [User] {
+        try await measure("list_users") {
+            let rows: [SQLRow]
+            if let after {
+                rows = try await database.query("SELECT * FROM users WHERE tenant_id = \(tenantID) AND user_id > \(after) ORDER BY user_id LIMIT \(limit)")
+            } else {
+                rows = try await database.query("SELECT * FROM users WHERE tenant_id = \(tenantID) ORDER BY user_id LIMIT \(limit)")
+            }
+            return try rows.map { row in
+                User(userID: try row.requiredString("user_id"), properties: JSONColumn.decode([String: JSONValue].self, row.string("properties"), default: [:]), updatedAt: row.int("updated_at") ?? 0)
+            }
+        }
+    }
+
     /// A tenant's interaction types.
     public func interactionTypes(tenantID: String) async throws -> [InteractionType] {
         try await measure("list_interaction_types") {
