@@ -46,7 +46,7 @@ struct TwoTowerTests {
             func loss(_ tables: [EmbeddingTable], _ layers: [EmbeddingTable], gradients: Bool = false) -> (Double, [EmbeddingTable], [EmbeddingTable]) {
                 var (e, f, wi, wu) = (tables[0], tables[1], layers[0], layers[1])
                 var step = TwoTowerStep(batch: users.count, columns: items.count, width: d, threads: 2)
-                let value = step.run(users: users, items: items, keepID: keep, inputs: inputs, logQ: logQ, inverseTemperature: 2,
+                let value = step.run(users: users, items: items, keepID: keep, keepHistory: [true, true, true, false, true, true], inputs: inputs, logQ: logQ, inverseTemperature: 2,
                                      itemTable: &e, featureTable: &f, itemLayer: &wi, userLayer: &wu)
                 return (value, [e, f], [wi, wu])
             }

@@ -287,6 +287,14 @@ struct ServingTests {
             #expect(similar.status == 200 && similar.json["source"] == "model", "\(similar.text)")
             #expect(Self.ids(similar).filter { Self.category($0) == 2 }.count >= 4, "\(similar.text)")
 
+            // An item added after training is placed by the item tower at once: its neighbours are its category's.
+            #expect(try await client.send(.post, "/api/v1/items", key: tenant.key, json: ["items": [["item_id": "late", "category": "c1"]]]).status == 200)
+            let late = try await Self.eventually({ try await client.send(.get, "/api/v1/items/late/similar?count=5", key: tenant.key) }) {
+                $0.json["source"] == "model"
+            }
+            #expect(late.json["source"] == "model", "\(late.text)")
+            #expect(Self.ids(late).filter { $0 != "untouched" && Self.category($0) == 1 }.count >= 4, "\(late.text)")
+
             // A newcomer is encoded by the user tower from their first items.
             let newcomer = try await Self.newcomer(client, key: tenant.key)
             #expect(newcomer.json["source"] == "fold_in", "\(newcomer.text)")

@@ -6,7 +6,7 @@ import RecMath
 /// Forward: user inputs `x` (the pooled id embeddings of the user's recent items, the pair's own item left out, plus the mean of the user's
 /// feature rows) and item inputs `y` (the id embedding unless dropped, plus the mean of the item's feature rows);
 /// `a = x·W_u`, `b = y·W_i`; `u = a/‖a‖`, `v = b/‖b‖`; logits `S = u·vᵀ/τ − log q` with the other copies of a row's
-/// own item masked out (the candidates are the batch's items and any extra negatives); loss `−log softmax(S)ᵢᵢ`, averaged. Backward: `G = (softmax(S) − I)/B`, `∂u = G·v/τ`,
+/// own item masked out; either part may be dropped for the step (the candidates are the batch's items and any extra negatives); loss `−log softmax(S)ᵢᵢ`, averaged. Backward: `G = (softmax(S) − I)/B`, `∂u = G·v/τ`,
 /// `∂v = Gᵀ·u/τ`, through the normalisations (`∂a = (∂u − u(u·∂u))/‖a‖`), the layers (`∂W_u = xᵀ·∂a`,
 /// `∂x = ∂a·W_uᵀ`), and scattered into the embedding rows with the same shares the pooling used.
 struct TwoTowerStep {
@@ -37,12 +37,12 @@ struct TwoTowerStep {
     /// then any extra negatives), leaving the gradients in the tables; returns the mean loss. `logQ` is each item's
     /// log share of the candidates, subtracted from its logits.
     mutating func run(
-        users: [Int32], items: [Int32], keepID: [Bool], inputs: TwoTowerInputs, logQ: [Float], inverseTemperature: Float,
+        users: [Int32], items: [Int32], keepID: [Bool], keepHistory: [Bool], inputs: TwoTowerInputs, logQ: [Float], inverseTemperature: Float,
         itemTable: inout EmbeddingTable, featureTable: inout EmbeddingTable,
         itemLayer: inout EmbeddingTable, userLayer: inout EmbeddingTable
     ) -> Double {
         let n = users.count, m = items.count, d = width, threads = threads
-        precondition(n <= batch && m >= n && m * d <= y.count && m == keepID.count, "a batch within the buffers")
+        precondition(n <= batch && m >= n && m * d <= y.count && m == keepID.count && n == keepHistory.count, "a batch within the buffers")
         let rowsPerWorker = max(1, (n + threads - 1) / threads)
         let columnsPerWorker = max(1, (m + threads - 1) / threads)
 
@@ -59,7 +59,7 @@ struct TwoTowerStep {
                                     if row < n {
                                         let xr = x.base + row * d
                                         xr.update(repeating: 0, count: d)
-                                        let history = inputs.recent(Int(users[row]))
+                                        let history = keepHistory[row] ? inputs.recent(Int(users[row])) : []
                                         let pooled = history.count - (history.contains(item) ? 1 : 0)
                                         if pooled > 0 {
                                             let share = 1 / Float(pooled)
@@ -159,7 +159,7 @@ struct TwoTowerStep {
                     let item = items[row]
                     if row < n {
                         let gx = dxBuffer.baseAddress! + row * d
-                        let history = inputs.recent(Int(users[row]))
+                        let history = keepHistory[row] ? inputs.recent(Int(users[row])) : []
                         let pooled = history.count - (history.contains(item) ? 1 : 0)
                         if pooled > 0 {
                             for other in history where other != item { itemTable.accumulate(row: Int(other), scale: 1 / Float(pooled), gx) }

@@ -9,7 +9,8 @@ import RecMath
 /// sampling, Yang et al. 2020), so the long tail meets negatives too. The user tower of a pair pools the user's most recent items *other than* the
 /// pair's item (it must predict it, not see it), through the same id embeddings the item tower uses (tied: on
 /// MovieLens-100k a separate history table reached half the NDCG@10). The item's id embedding is dropped at `id_dropout` for items with
-/// features, so the tower learns to place items from their features alone (cold start). Adam on everything (lazily on
+/// features, and a user's history at `history_dropout` for users with properties, so the towers learn to place items
+/// and users from their features alone (cold start). Adam on everything (lazily on
 /// the embedding rows a step touched), the batch products as `sgemm` calls split by rows over the training threads, and
 /// the backward pass written out: softmax, both normalisations, both layers, then the scatter into the tables.
 public struct TwoTowerTrainer: Sendable {
@@ -22,6 +23,7 @@ public struct TwoTowerTrainer: Sendable {
         ParameterSpec("temperature", default: 0.1, 0.005, 2, scale: .logarithmic, tuned: true, search: 0.03...0.5, "softmax temperature on the cosine scores"),
         ParameterSpec("regularization", default: 0, 0, 1, scale: .logarithmic, tuned: true, search: 1e-7...1e-3, "L2 weight on the parameters a step touches"),
         ParameterSpec("id_dropout", default: 0.2, 0, 0.95, scale: .linear, tuned: true, search: 0...0.6, "chance of training an item with features without its id embedding"),
+        ParameterSpec("history_dropout", default: 0.1, 0, 0.95, scale: .linear, tuned: true, search: 0...0.5, "chance of training a user with properties from their properties alone"),
         ParameterSpec("history", default: 50, 1, 1_000, scale: .integerLogarithmic, "most recent items the user tower pools"),
         ParameterSpec("feature_buckets", default: 16_384, 64, 4_194_304, scale: .integerLogarithmic, "rows of the hashed feature table"),
         ParameterSpec("uniform_negatives", default: 1_024, 0, 65_536, scale: .integer, "items drawn uniformly each step as extra negatives for every pair"),
@@ -53,6 +55,7 @@ public struct TwoTowerTrainer: Sendable {
         let d = parameters.int("factors"), epochs = parameters.int("iterations"), historyLength = parameters.int("history")
         let rate = parameters.float("learning_rate"), decay = parameters.float("regularization")
         let inverseTemperature = 1 / parameters.float("temperature"), dropout = parameters.float("id_dropout")
+        let historyDropout = parameters.float("history_dropout")
         let users = data.userCount, items = data.itemCount
         let vocabulary = FeatureVocabulary(buckets: parameters.int("feature_buckets"), items: dataset.itemFeatures, users: dataset.userFeatures)
         let inputs = TwoTowerInputs(dataset: dataset, matrix: data, vocabulary: vocabulary, historyLength: historyLength)
@@ -108,8 +111,9 @@ public struct TwoTowerTrainer: Sendable {
                 let batchUsers = chosen.map { pairUsers[$0] }
                 let batchItems = chosen.map { pairItems[$0] } + (0..<extra).map { _ in trainedItems[generator.nextIndex(below: trainedItems.count)] }
                 let keep = batchItems.map { !inputs.hasItemFeatures(Int($0)) || generator.nextUnitFloat() >= dropout }
+                let keepHistory = batchUsers.map { inputs.userRows(Int($0)).isEmpty || generator.nextUnitFloat() >= historyDropout }
                 loss += step.run(
-                    users: batchUsers, items: batchItems, keepID: keep, inputs: inputs, logQ: logQ, inverseTemperature: inverseTemperature,
+                    users: batchUsers, items: batchItems, keepID: keep, keepHistory: keepHistory, inputs: inputs, logQ: logQ, inverseTemperature: inverseTemperature,
                     itemTable: &itemTable, featureTable: &featureTable, itemLayer: &itemLayer, userLayer: &userLayer
                 )
                 steps += 1

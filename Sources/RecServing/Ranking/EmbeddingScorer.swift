@@ -4,9 +4,11 @@ import RecTelemetry
 
 /// Ranks with a factor model's embeddings (iALS, BPR): the user's stored factor, or one folded in from their current
 /// history when they interacted after the model was trained (or are new), searched in the item indexes; similar
-/// items by cosine in the unit-length index.
+/// items by cosine in the unit-length index. Two-tower versions also place an item added after training by its
+/// features (the item tower), searched like a trained item's vector.
 public struct EmbeddingScorer: ServingScorer {
     let factors: FactorModel
+    let towers: TwoTowerModel?
     let vectors: FactorVectors
     let indexes: ItemIndexes
     let foldIn: FoldIn
@@ -14,8 +16,9 @@ public struct EmbeddingScorer: ServingScorer {
     let metrics: ServingMetrics
 
     /// A scorer over `factors` and its indexes; `userIndex` numbers the model's users.
-    public init(factors: FactorModel, indexes: ItemIndexes, foldIn: FoldIn, userIndex: [String: Int32], metrics: ServingMetrics) {
+    public init(factors: FactorModel, indexes: ItemIndexes, foldIn: FoldIn, userIndex: [String: Int32], metrics: ServingMetrics, towers: TwoTowerModel? = nil) {
         self.factors = factors
+        self.towers = towers
         vectors = FactorVectors(factors)
         self.indexes = indexes
         self.foldIn = foldIn
@@ -51,6 +54,15 @@ public struct EmbeddingScorer: ServingScorer {
     public func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
         let unit = indexes.similarVectors
         let found = try search.nearest(index: indexes.similar, vectors: unit, scan: nil, query: unit.row(Int(item)), count: count)
+        return found.isEmpty ? nil : ScoredItems(items: found, source: .model)
+    }
+
+    /// The item tower's vector of an item the model never saw, searched in the similar index (two-tower only).
+    public func similar(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
+        guard let towers, !features.isEmpty else { return nil }
+        let vector = towers.itemVector(item: nil, features: features)
+        guard vector.contains(where: { $0 != 0 }) else { return nil }
+        let found = try search.nearest(index: indexes.similar, vectors: indexes.similarVectors, scan: nil, query: vector, count: count)
         return found.isEmpty ? nil : ScoredItems(items: found, source: .model)
     }
 }

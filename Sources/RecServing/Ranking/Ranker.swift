@@ -40,9 +40,17 @@ public struct Ranker: Sendable {
         if fallbackFilter.categories == nil, let category = view.catalogue.items[itemID]?.category {
             fallbackFilter.categories = [category]  // a cold item's neighbours: popular items of its own category
         }
-        if let model, let item = model.itemIndex[itemID] {
+        if let model {
             let search = search(view: view, model: model, filter: filter, inline: inline)
-            if let scored = try model.scorer.similar(item: item, count: count, search: search) {
+            let scored: ScoredItems? = if let item = model.itemIndex[itemID] {
+                try model.scorer.similar(item: item, count: count, search: search)
+            } else if let entry = view.catalogue.items[itemID] {
+                // An item added after training: models that read features place it by them.
+                try model.scorer.similar(features: entry.features, count: count, search: search)
+            } else {
+                nil
+            }
+            if let scored {
                 let list = RankedList(items: scored.items.map { (model.itemIDs[Int($0.index)], $0.score) }, source: scored.source, modelVersion: model.version)
                 return try fill(list, count: count, view: view, filter: filter, activity: activity, inline: inline)
             }

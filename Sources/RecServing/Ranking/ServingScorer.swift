@@ -10,6 +10,15 @@ public protocol ServingScorer: Sendable {
 
     /// The best `count` items like model item `item` that pass `search`'s filter; nil when the model has none.
     func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems?
+
+    /// The best `count` items like an item the model never saw, described by its `features`; nil when the model
+    /// cannot place items by their features (the fallback answers).
+    func similar(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems?
+}
+
+extension ServingScorer {
+    /// Models that only know their training items place no new item.
+    public func similar(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? { nil }
 }
 
 /// A user's history as a loaded model sees it: whether it holds interactions newer than the model's training snapshot,
