@@ -262,7 +262,7 @@ struct ServingTests {
         }
     }
 
-    @Test("the two-tower model serves its users, places a catalogue item no one has touched by its features, and encodes a newcomer")
+    @Test("the two-tower model serves its users, places untouched and late catalogue items by their features, and encodes newcomers from their items or properties")
     func twoTowerServesColdItemsAndNewcomers() async throws {
         try await TestApp(.sqlite).run { client, _ throws in
             let tenant = try await client.createTenant()
@@ -271,6 +271,9 @@ struct ServingTests {
             let added = try await client.send(.post, "/api/v1/items", key: tenant.key, json: ["items": [["item_id": "untouched", "category": "c2", "properties": ["brand": "b0"]]]])
             #expect(added.status == 200)
             try await TrainingTests.ingest(client, key: tenant.key)
+            // Every user's community is one of their properties.
+            let profiles: [JSONValue] = (0..<120).map { ["user_id": .string("u\($0)"), "properties": ["community": .string("c\($0 % 3)")]] }
+            #expect(try await client.send(.post, "/api/v1/users", key: tenant.key, json: ["users": .array(profiles)]).status == 200)
             let job = try await TrainingTests.train(client, key: tenant.key, [
                 "model": "two_tower", "params": ["factors": 16, "iterations": 30, "learning_rate": 0.02, "batch_size": 256],
             ])
@@ -295,10 +298,18 @@ struct ServingTests {
             #expect(late.json["source"] == "model", "\(late.text)")
             #expect(Self.ids(late).filter { $0 != "untouched" && Self.category($0) == 1 }.count >= 4, "\(late.text)")
 
+            // A user with properties and no interactions yet is encoded from them; one with neither gets the fallback.
+            #expect(try await client.send(.post, "/api/v1/users", key: tenant.key, json: ["users": [["user_id": "profiled", "properties": ["community": "c0"]]]]).status == 200)
+            let profiled = try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: ["user_id": "profiled", "count": 10])
+            #expect(profiled.json["source"] == "fold_in", "\(profiled.text)")
+            #expect(Self.ids(profiled).filter { $0 != "untouched" && $0 != "late" && Self.category($0) == 0 }.count >= 7, "\(Self.ids(profiled))")
+            let nobody = try await client.send(.post, "/api/v1/recommendations", key: tenant.key, json: ["user_id": "nobody", "count": 10])
+            #expect(nobody.json["source"] == "fallback", "\(nobody.text)")
+
             // A newcomer is encoded by the user tower from their first items.
             let newcomer = try await Self.newcomer(client, key: tenant.key)
             #expect(newcomer.json["source"] == "fold_in", "\(newcomer.text)")
-            #expect(Self.ids(newcomer).filter { $0 != "untouched" && Self.category($0) == 2 }.count >= 7, "\(Self.ids(newcomer))")
+            #expect(Self.ids(newcomer).filter { $0 != "untouched" && $0 != "late" && Self.category($0) == 2 }.count >= 7, "\(Self.ids(newcomer))")
             #expect(Set(Self.ids(newcomer)).isDisjoint(with: ["i40", "i41", "i42", "i43"]))
         }
     }

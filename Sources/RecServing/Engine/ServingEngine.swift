@@ -1,3 +1,4 @@
+import RecModels
 import Logging
 import RecCore
 import RecTelemetry
@@ -39,9 +40,16 @@ public final class ServingEngine: Sendable {
         if query.excludeSeen { excluded.excluded.formUnion(activity.seen(by: query.userID)) }
         let filter = excluded
         let (model, _) = router.route(tenantID: query.tenantID, subject: query.userID, view: view)
+        // A user a two-tower model never saw, with no interactions yet: their stored properties are all it has.
+        var properties: EntityFeatures?
+        if let model, model.kind == .twoTower, model.userIndex[query.userID] == nil, activity.history(of: query.userID).items.isEmpty {
+            let stored = try await registry.userProperties(tenantID: query.tenantID, userID: query.userID)
+            if !stored.isEmpty { properties = EntityFeatures(userProperties: stored) }
+        }
         let ranker = ranker
-        let list = await rank(.recommendations) { inline throws(RankingDeferred) in
-            try ranker.recommend(model: model, view: view, activity: activity, userID: query.userID, count: query.count, filter: filter, inline: inline)
+        let list = await rank(.recommendations) { [properties] inline throws(RankingDeferred) in
+            try ranker.recommend(model: model, view: view, activity: activity, userID: query.userID, count: query.count, filter: filter,
+                                 properties: properties, inline: inline)
         }
         return serve(list, kind: .recommendations, tenantID: query.tenantID, userID: query.userID, itemID: nil,
                      known: model?.userIndex[query.userID] != nil)

@@ -65,4 +65,15 @@ public struct EmbeddingScorer: ServingScorer {
         let found = try search.nearest(index: indexes.similar, vectors: indexes.similarVectors, scan: nil, query: vector, count: count)
         return found.isEmpty ? nil : ScoredItems(items: found, source: .model)
     }
+
+    /// The user tower's vector of a user known only by their properties, searched in the recommend index (two-tower
+    /// only), `"source":"fold_in"`.
+    public func recommend(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
+        guard let towers, !features.isEmpty else { return nil }
+        let vector = towers.userVector(history: [], features: features)
+        guard vector.contains(where: { $0 != 0 }) else { return nil }
+        let query = ItemIndexes.recommendQuery(vector, model: vectors)
+        let found = try search.nearest(index: indexes.recommend, vectors: indexes.recommendVectors, scan: indexes.recommendScan, query: query, count: count)
+        return ScoredItems(items: found, source: .foldIn)
+    }
 }

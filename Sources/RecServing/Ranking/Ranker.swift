@@ -1,5 +1,6 @@
 import Logging
 import RecIndex
+import RecModels
 import RecTelemetry
 
 /// Ranks items for a user or an item against one `ServingView` and the model routed to: the model's scorer, then
@@ -18,14 +19,19 @@ public struct Ranker: Sendable {
         self.logger = logger
     }
 
-    /// The top `count` items for `userID` that pass `filter`, ranked by `model` (nil: popularity only).
+    /// The top `count` items for `userID` that pass `filter`, ranked by `model` (nil: popularity only); `properties`,
+    /// when given, describe a user the model knows nothing else of.
     public func recommend(model: LoadedModel?, view: ServingView, activity: TenantActivity, userID: String, count: Int,
-                          filter: ItemFilter, inline: Bool) throws(RankingDeferred) -> RankedList {
+                          filter: ItemFilter, properties: EntityFeatures? = nil, inline: Bool) throws(RankingDeferred) -> RankedList {
         var ranked: RankedList?
         if let model {
             let history = model.history(activity.history(of: userID), activity: activity)
             let search = search(view: view, model: model, filter: filter, inline: inline)
-            if let scored = try model.scorer.recommend(userID: userID, history: history, count: count, search: search) {
+            var scored = try model.scorer.recommend(userID: userID, history: history, count: count, search: search)
+            if scored == nil, let properties {
+                scored = try model.scorer.recommend(features: properties, count: count, search: search)
+            }
+            if let scored {
                 ranked = RankedList(items: scored.items.map { (model.itemIDs[Int($0.index)], $0.score) }, source: scored.source, modelVersion: model.version)
             }
         }

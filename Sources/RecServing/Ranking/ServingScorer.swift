@@ -14,11 +14,18 @@ public protocol ServingScorer: Sendable {
     /// The best `count` items like an item the model never saw, described by its `features`; nil when the model
     /// cannot place items by their features (the fallback answers).
     func similar(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems?
+
+    /// The best `count` items for a user the model never saw and who has no history, described by their properties;
+    /// nil when the model cannot encode users from properties (the fallback answers).
+    func recommend(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems?
 }
 
 extension ServingScorer {
     /// Models that only know their training items place no new item.
     public func similar(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? { nil }
+
+    /// Models that only know users by their interactions encode no one from properties.
+    public func recommend(features: EntityFeatures, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? { nil }
 }
 
 /// A user's history as a loaded model sees it: whether it holds interactions newer than the model's training snapshot,

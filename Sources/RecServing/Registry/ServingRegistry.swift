@@ -155,6 +155,12 @@ public final class ServingRegistry: Service, Sendable {
         }
     }
 
+    /// A user's stored properties (empty when the tenant has no such user): what a model that reads them encodes a
+    /// user it never saw from.
+    public func userProperties(tenantID: String, userID: String) async throws -> [String: JSONValue] {
+        try await store.user(tenantID: tenantID, userID: userID)?.properties ?? [:]
+    }
+
     // MARK: - Models
 
     /// Loads a version: verified artifact, decoded off the concurrency pool, indexes read (or rebuilt if missing).
