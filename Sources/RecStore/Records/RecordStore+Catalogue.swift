@@ -69,9 +69,7 @@ extension RecordStore {
     /// One user of a tenant.
     public func user(tenantID: String, userID: String) async throws -> User? {
         try await measure("get_user") {
-            try await database.query("SELECT * FROM users WHERE tenant_id = \(tenantID) AND user_id = \(userID)").first.map { row in
-                User(userID: try row.requiredString("user_id"), properties: JSONColumn.decode([String: JSONValue].self, row.string("properties"), default: [:]), updatedAt: row.int("updated_at") ?? 0)
-            }
+            try await database.query("SELECT * FROM users WHERE tenant_id = \(tenantID) AND user_id = \(userID)").first.map(Self.user)
         }
     }
 
@@ -84,10 +82,13 @@ extension RecordStore {
             } else {
                 rows = try await database.query("SELECT * FROM users WHERE tenant_id = \(tenantID) ORDER BY user_id LIMIT \(limit)")
             }
-            return try rows.map { row in
-                User(userID: try row.requiredString("user_id"), properties: JSONColumn.decode([String: JSONValue].self, row.string("properties"), default: [:]), updatedAt: row.int("updated_at") ?? 0)
-            }
+            return try rows.map(Self.user)
         }
+    }
+
+    /// A stored user row.
+    static func user(_ row: SQLRow) throws -> User {
+        User(userID: try row.requiredString("user_id"), properties: JSONColumn.decode([String: JSONValue].self, row.string("properties"), default: [:]), updatedAt: row.int("updated_at") ?? 0)
     }
 
     /// A tenant's interaction types.
