@@ -9,8 +9,8 @@ import RecMath
 /// the parameters the version recorded). For BPR models (trained on a different loss) it is the same
 /// confidence-weighted least-squares projection with alpha 1 and BPR's L2 weight: an approximation, documented as such.
 /// For LightGCN the user is propagated instead: one layer over the final item embeddings, Σᵢ Fᵢ/√(d_u·dᵢ) over their
-/// items (the user's own layer-0 embedding, unknown for a new user, is left out). For the two-tower model the user
-/// tower encodes them from their items.
+/// items (the user's own layer-0 embedding, unknown for a new user, is left out). (Two-tower users are encoded by
+/// the model's user tower from their recent items instead.)
 public struct FoldIn: Sendable {
     /// Latent dimensions.
     public let factors: Int
@@ -19,8 +19,6 @@ public struct FoldIn: Sendable {
     private let objective: IALSObjective
     /// 1/√dᵢ per item for LightGCN, whose users are propagated rather than solved; nil for the others.
     private let propagation: [Float]?
-    /// The two-tower model whose user tower encodes users; nil for the others.
-    private let towers: TwoTowerModel?
     private var alpha: Float { objective.alpha }
 
     /// Prepares fold-in for `model` with the parameters it was trained with.
@@ -30,17 +28,6 @@ public struct FoldIn: Sendable {
         gram = BLAS.gram(model.itemFactors, threads: 1).values
         objective = model.kind == .ials ? IALSObjective(recordedIALS: parameters) : IALSObjective(recordedBPR: parameters)
         propagation = model.kind == .lightgcn ? model.itemDegrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 } : nil
-        towers = nil
-    }
-
-    /// Prepares fold-in for a two-tower model: its user tower.
-    public init(towers: TwoTowerModel) {
-        factors = towers.factors
-        itemFactors = []
-        gram = []
-        objective = IALSObjective(recordedBPR: [:])
-        propagation = nil
-        self.towers = towers
     }
 
     /// The factor of a user who interacted with `items` (model item indices) with aggregated `weights`.
@@ -50,7 +37,6 @@ public struct FoldIn: Sendable {
         let k = factors
         var x = [Float](repeating: 0, count: k)
         guard !items.isEmpty else { return x }
-        if let towers { return towers.userVector(history: items, features: .empty) }
         if let propagation {
             let userScale = 1 / Float(items.count).squareRoot()
             itemFactors.withUnsafeBufferPointer { y in

@@ -8,7 +8,7 @@ struct TwoTowerInputs: Sendable {
     private let itemRowStart: [Int]
     private let itemRowList: [Int32]
 
-    /// The inputs of `dataset`'s users and items; `matrix` decides which events count (positive weight).
+    /// The inputs of `dataset`'s users and items (events of positive weight make the histories); `matrix` sizes them.
     init(dataset: Dataset, matrix: InteractionMatrix, vocabulary: FeatureVocabulary, historyLength: Int) {
         // Newest events first, per user: the first `historyLength` distinct items are the recent history.
         let events = dataset.interactions.indices.filter { dataset.interactions[$0].weight > 0 }.sorted {

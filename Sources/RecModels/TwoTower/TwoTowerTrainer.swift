@@ -45,7 +45,8 @@ public struct TwoTowerTrainer: Sendable {
     public func memoryEstimate(users: Int, items: Int, pairs: Int) -> Int {
         let d = parameters.int("factors"), batch = parameters.int("batch_size")
         let tables = (items + parameters.int("feature_buckets") + 2 * d) * d * 4 * 4
-        return tables + batch * batch * 4 + batch * d * 4 * 14 + pairs * 12 + (users + items) * d * 4 + users * min(parameters.int("history"), 64) * 4
+        let columns = batch + parameters.int("uniform_negatives")
+        return tables + batch * columns * 4 + (batch + columns) * d * 4 * 5 + pairs * 12 + (users + items) * d * 4 + users * min(parameters.int("history"), 64) * 4
     }
 
     /// Trains on `dataset` (for its event order and features) whose prepared matrix is `data`.
@@ -69,12 +70,12 @@ public struct TwoTowerTrainer: Sendable {
         for user in 0..<users {
             let row = matrix.range(ofRow: user)
             let usable = row.count >= 2 || inputs.userRows(user).count > 0
-            for slot in row where matrix.values[slot] > 0 {
+            // Items only single-item users touched never train as a pair's item: they count as untrained (their
+            // features place them), and out of the sampling shares.
+            for slot in row where usable && matrix.values[slot] > 0 {
                 degree[Int(matrix.columns[slot])] += 1
-                if usable {
-                    pairUsers.append(Int32(user))
-                    pairItems.append(matrix.columns[slot])
-                }
+                pairUsers.append(Int32(user))
+                pairItems.append(matrix.columns[slot])
             }
         }
         guard pairUsers.count > 1 else { throw .insufficientData("the two-tower model needs users with at least two items (or with properties)") }

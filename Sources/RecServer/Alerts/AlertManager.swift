@@ -71,6 +71,9 @@ final class AlertManager: Service, Sendable {
             // The conditions are read first: a transition another replica makes after this moment is newer than
             // this evaluation's view, and is left alone (a resolved training alert is not fired again from a stale read).
             let observedAt = WallClock.nowMillis()
+            // The monitors' conditions are as old as their last cycle: their alerts act on that view.
+            let monitorsObservedAt = min(observedAt, monitors.observedAt())
+            let observed: (String) -> Int64 = { Self.tenantMonitorAlerts.contains($0) ? monitorsObservedAt : observedAt }
             var conditions = monitors.conditions()
             conditions += sloConditions()
             conditions += try await trainingConditions()
@@ -83,7 +86,7 @@ final class AlertManager: Service, Sendable {
             var changed = false
             let firingPrints = Set(firing.map(\.fingerprint))
             for condition in conditions where !firingPrints.contains(condition.fingerprint) {
-                if try await store.transitionAlert(condition.firing(since: now), now: now, observedAt: observedAt, payload: payload) {
+                if try await store.transitionAlert(condition.firing(since: now), now: now, observedAt: observed(condition.name), payload: payload) {
                     changed = true
                     metrics.transition("firing")
                     logger.notice("alert firing", metadata: ["alert": "\(condition.name)", "fingerprint": "\(condition.fingerprint)", "tenant": "\(condition.tenantID ?? "")"])
@@ -97,7 +100,7 @@ final class AlertManager: Service, Sendable {
                 // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
                 // not when the tenant's cycle failed, not for tenants this replica does not serve).
                 if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }
-                if try await store.transitionAlert(alert.resolved(at: now), now: now, observedAt: observedAt, payload: payload) {
+                if try await store.transitionAlert(alert.resolved(at: now), now: now, observedAt: observed(alert.name), payload: payload) {
                     changed = true
                     metrics.transition("resolved")
                     logger.notice("alert resolved", metadata: ["alert": "\(alert.name)", "fingerprint": "\(alert.fingerprint)", "tenant": "\(alert.tenantID ?? "")"])

@@ -35,6 +35,8 @@ actor MonitorService: Service {
         var evaluated: Set<String> = []
         /// Whether a cycle has finished since the start (before it, no monitor alert may be resolved).
         var cycled = false
+        /// When the cycle began reading (Unix milliseconds): how old its view is.
+        var startedAt: Int64 = 0
     }
 
     /// One tenant's running state.
@@ -95,6 +97,11 @@ actor MonitorService: Service {
         latest.withLock { $0.conditions }
     }
 
+    /// When the last cycle began reading (Unix milliseconds; 0 before the first): its conditions are that old.
+    nonisolated func observedAt() -> Int64 {
+        latest.withLock { $0.startedAt }
+    }
+
     /// Whether the last cycle evaluated `tenantID`, so the absence of its conditions means they no longer hold (rather
     /// than: not looked at yet, failed this time, or served by another replica).
     nonisolated func judged(tenantID: String) -> Bool {
@@ -113,6 +120,7 @@ actor MonitorService: Service {
         let requests = feed.take()
         var next = Latest()
         next.cycled = true
+        next.startedAt = now
         for tenant in served {
             let tenantID = tenant.tenantID
             do {

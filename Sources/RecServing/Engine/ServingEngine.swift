@@ -43,8 +43,13 @@ public final class ServingEngine: Sendable {
         // A user a two-tower model never saw, with no interactions yet: their stored properties are all it has.
         var properties: EntityFeatures?
         if let model, model.kind == .twoTower, model.userIndex[query.userID] == nil, activity.history(of: query.userID).items.isEmpty {
-            let stored = try await registry.userProperties(tenantID: query.tenantID, userID: query.userID)
-            if !stored.isEmpty { properties = EntityFeatures(userProperties: stored) }
+            do {
+                let stored = try await registry.userProperties(tenantID: query.tenantID, userID: query.userID)
+                if !stored.isEmpty { properties = EntityFeatures(userProperties: stored) }
+            } catch {
+                // Without the properties the user gets the fallback, as before the model could read them.
+                ranker.logger.warning("user properties unreadable", metadata: ["tenant": "\(query.tenantID)", "error": "\(error)"])
+            }
         }
         let ranker = ranker
         let list = await rank(.recommendations) { [properties] inline throws(RankingDeferred) in

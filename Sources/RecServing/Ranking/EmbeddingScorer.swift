@@ -2,7 +2,7 @@ import RecIndex
 import RecModels
 import RecTelemetry
 
-/// Ranks with a factor model's embeddings (iALS, BPR): the user's stored factor, or one folded in from their current
+/// Ranks with a factor model's embeddings (iALS, BPR, LightGCN, the two-tower model's tower outputs): the user's stored factor, or one folded in from their current
 /// history when they interacted after the model was trained (or are new), searched in the item indexes; similar
 /// items by cosine in the unit-length index. Two-tower versions also place an item added after training by its
 /// features (the item tower), searched like a trained item's vector.
@@ -34,17 +34,18 @@ public struct EmbeddingScorer: ServingScorer {
         if let stored, !history.newerThanModel {
             factor = factors.userFactors.row(Int(stored))
         } else {
-            let (items, weights) = history.weighted()
+            let (items, weights) = towers == nil ? history.weighted() : (history.recent(), [])
             if !items.isEmpty {
                 let started = ContinuousClock.now
-                factor = foldIn.solve(items: items, weights: weights)
+                factor = towers.map { $0.userVector(history: items, features: .empty) } ?? foldIn.solve(items: items, weights: weights)
                 metrics.foldedIn(duration: ContinuousClock.now - started)
                 source = .foldIn
             } else if let stored {
                 factor = factors.userFactors.row(Int(stored))
             }
         }
-        guard let factor else { return nil }
+        // A zero vector (a tower with nothing to go on) ranks nothing: the fallback answers.
+        guard let factor, factor.contains(where: { $0 != 0 }) else { return nil }
         let query = ItemIndexes.recommendQuery(factor, model: vectors)
         let found = try search.nearest(index: indexes.recommend, vectors: indexes.recommendVectors, scan: indexes.recommendScan, query: query, count: count)
         return ScoredItems(items: found, source: source)
@@ -53,6 +54,7 @@ public struct EmbeddingScorer: ServingScorer {
     /// The item's unit vector searched in the similar index.
     public func similar(item: Int32, count: Int, search: ItemSearch) throws(RankingDeferred) -> ScoredItems? {
         let unit = indexes.similarVectors
+        guard unit.row(Int(item)).contains(where: { $0 != 0 }) else { return nil }
         let found = try search.nearest(index: indexes.similar, vectors: unit, scan: nil, query: unit.row(Int(item)), count: count)
         return found.isEmpty ? nil : ScoredItems(items: found, source: .model)
     }

@@ -46,6 +46,18 @@ public struct ModelHistory: Sendable {
         newerThanModel = user.lastID > snapshotID
     }
 
+    /// The distinct items the model knows that the user interacted with positively, oldest first by their latest
+    /// interaction (computed on each call): what a sequence-aware encoder such as the two-tower user tower reads.
+    public func recent() -> [Int32] {
+        let ids = activity.itemIDs(user.items)
+        var seen = Set<Int32>()
+        var newestFirst: [Int32] = []
+        for position in ids.indices.reversed() where user.weights[position] > 0 {
+            if let item = itemIndex[ids[position]], seen.insert(item).inserted { newestFirst.append(item) }
+        }
+        return newestFirst.reversed()
+    }
+
     /// The distinct items the model knows, ascending, with their summed positive weights (computed on each call).
     public func weighted() -> (items: [Int32], weights: [Float]) {
         var aggregated: [Int32: Float] = [:]
