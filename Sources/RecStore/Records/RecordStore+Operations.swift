@@ -9,7 +9,7 @@ extension RecordStore {
         "get_job_checkpoint", "get_job_status", "get_model", "get_previous_model", "get_schedule", "get_served_list",
         "get_serving_model", "get_tenant", "get_user", "has_active_job", "heartbeat", "insert_interactions",
         "insert_key", "interaction_id_back", "latest_training_outcomes", "list_firing_alerts", "list_heartbeats",
-        "list_interaction_types", "list_items", "list_jobs", "list_keys", "list_models", "list_serving_models",
+        "list_interaction_types", "list_items", "list_jobs", "list_keys", "list_models", "list_serving_models", "list_users",
         "list_tenants", "list_webhooks", "lookup_key", "promote_model", "prune_alert_history", "prune_idempotency_keys",
         "prune_served_lists", "put_artifact", "put_interaction_type", "put_schedule", "read_artifact",
         "read_interaction_tail", "read_interaction_tail_late", "read_monitored_lists", "record_served_lists",
