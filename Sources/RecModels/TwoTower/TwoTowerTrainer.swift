@@ -4,14 +4,14 @@ import RecMath
 /// Trains a `TwoTowerModel` the way the YouTube/Google two-tower recipe does (Yi et al., RecSys 2019): each step takes
 /// a batch of (user, item) training pairs, and every other pair's item is a negative for a user (in-batch sampled
 /// softmax over cosine scores divided by a temperature), with the log-Q correction: each item's logit is lowered by
-/// the log of how often it appears in batches (its share of the pairs), so popular items are not punished for being
-/// sampled as negatives more often. Each step also draws `uniform_negatives` items uniformly (mixed negative
-/// sampling, Yang et al. 2020), so the long tail meets negatives too. The user tower of a pair pools the user's most recent items *other than* the
-/// pair's item (it must predict it, not see it), through the same id embeddings the item tower uses (tied: on
-/// MovieLens-100k a separate history table reached half the NDCG@10). The item's id embedding is dropped at `id_dropout` for items with
-/// features, and a user's history at `history_dropout` for users with properties, so the towers learn to place items
-/// and users from their features alone (cold start). Adam on everything (lazily on
-/// the embedding rows a step touched), the batch products as `sgemm` calls split by rows over the training threads, and
+/// the log of its expected share of the step's candidates, so popular items are not punished for being sampled as
+/// negatives more often. Each step also draws `uniform_negatives` items uniformly (mixed negative sampling, Yang et
+/// al. 2020), so the long tail meets negatives too. The user tower of a pair pools the user's most recent items
+/// *other than* the pair's item (it must predict it, not see it), through the same id embeddings the item tower uses
+/// (tied: on MovieLens-100k a separate history table reached half the NDCG@10). The item's id embedding is dropped at
+/// `id_dropout` for items with features, and a user's history at `history_dropout` for users with properties, so the
+/// towers learn to place items and users from their features alone (cold start). Adam on everything (lazily on the
+/// embedding rows a step touched), the batch products as `sgemm` calls split by rows over the training threads, and
 /// the backward pass written out: softmax, both normalisations, both layers, then the scatter into the tables.
 public struct TwoTowerTrainer: Sendable {
     /// The parameters the two-tower model accepts.
