@@ -2,28 +2,60 @@ import RecIndex
 import RecModels
 import RecTelemetry
 
-/// Ranks with a factor model's embeddings (iALS, BPR, LightGCN, the two-tower model's tower outputs): the user's stored factor, or one folded in from their current
-/// history when they interacted after the model was trained (or are new), searched in the item indexes; similar
-/// items by cosine in the unit-length index. Two-tower versions also place an item added after training by its
-/// features (the item tower), searched like a trained item's vector.
+/// Ranks with a factor model's embeddings (iALS, BPR, LightGCN, the two-tower model's tower outputs): the user's
+/// stored factor, or one folded in from their current history when they interacted after the model was trained (or
+/// are new), searched in the item indexes; similar items by cosine in the unit-length index. Two-tower versions also
+/// place an item added after training by its features (the item tower), searched like a trained item's vector.
 public struct EmbeddingScorer: ServingScorer {
+    /// How a user without an up-to-date stored factor is encoded.
+    enum Encoding: Sendable {
+        /// Solved (or propagated) against the fixed item factors.
+        case foldIn(FoldIn)
+        /// The two-tower model's user tower, from their recent items.
+        case towers(TwoTowerModel)
+    }
+
     let factors: FactorModel
-    let towers: TwoTowerModel?
     let vectors: FactorVectors
     let indexes: ItemIndexes
-    let foldIn: FoldIn
+    let encoding: Encoding
     let userIndex: [String: Int32]
     let metrics: ServingMetrics
 
-    /// A scorer over `factors` and its indexes; `userIndex` numbers the model's users.
-    public init(factors: FactorModel, indexes: ItemIndexes, foldIn: FoldIn, userIndex: [String: Int32], metrics: ServingMetrics, towers: TwoTowerModel? = nil) {
+    /// A scorer over a factor model's `factors` and its indexes; `userIndex` numbers the model's users.
+    public init(factors: FactorModel, indexes: ItemIndexes, foldIn: FoldIn, userIndex: [String: Int32], metrics: ServingMetrics) {
+        self.init(factors: factors, encoding: .foldIn(foldIn), indexes: indexes, userIndex: userIndex, metrics: metrics)
+    }
+
+    /// A scorer over a two-tower model's precomputed vectors and their indexes, its towers encoding what it never saw.
+    public init(towers: TwoTowerModel, indexes: ItemIndexes, userIndex: [String: Int32], metrics: ServingMetrics) {
+        self.init(factors: towers.vectors, encoding: .towers(towers), indexes: indexes, userIndex: userIndex, metrics: metrics)
+    }
+
+    private init(factors: FactorModel, encoding: Encoding, indexes: ItemIndexes, userIndex: [String: Int32], metrics: ServingMetrics) {
         self.factors = factors
-        self.towers = towers
         vectors = FactorVectors(factors)
         self.indexes = indexes
-        self.foldIn = foldIn
+        self.encoding = encoding
         self.userIndex = userIndex
         self.metrics = metrics
+    }
+
+    /// The two-tower model, for versions that have one.
+    private var towers: TwoTowerModel? {
+        if case .towers(let model) = encoding { model } else { nil }
+    }
+
+    /// A user's vector from their current history; nil when the model knows none of their items.
+    private func encode(_ history: ModelHistory) -> [Float]? {
+        switch encoding {
+        case .foldIn(let foldIn):
+            let (items, weights) = history.weighted()
+            return items.isEmpty ? nil : foldIn.solve(items: items, weights: weights)
+        case .towers(let towers):
+            let items = history.recent()
+            return items.isEmpty ? nil : towers.userVector(history: items, features: .empty)
+        }
     }
 
     /// The user's factor (stored or folded in) searched in the recommend index.
@@ -34,10 +66,9 @@ public struct EmbeddingScorer: ServingScorer {
         if let stored, !history.newerThanModel {
             factor = factors.userFactors.row(Int(stored))
         } else {
-            let (items, weights) = towers == nil ? history.weighted() : (history.recent(), [])
-            if !items.isEmpty {
-                let started = ContinuousClock.now
-                factor = towers.map { $0.userVector(history: items, features: .empty) } ?? foldIn.solve(items: items, weights: weights)
+            let started = ContinuousClock.now
+            if let folded = encode(history) {
+                factor = folded
                 metrics.foldedIn(duration: ContinuousClock.now - started)
                 source = .foldIn
             } else if let stored {

@@ -43,7 +43,7 @@ public final class LoadedModel: Sendable {
         itemIDs = artifact.itemIDs
         snapshotInteractionID = artifact.snapshotInteractionID
         if let towers = artifact.model as? TwoTowerModel, let indexes {
-            scorer = EmbeddingScorer(factors: towers.vectors, indexes: indexes, foldIn: FoldIn(model: towers.vectors, parameters: [:]), userIndex: users, metrics: metrics, towers: towers)
+            scorer = EmbeddingScorer(towers: towers, indexes: indexes, userIndex: users, metrics: metrics)
         } else if let factors = artifact.model as? FactorModel, let indexes {
             scorer = EmbeddingScorer(
                 factors: factors, indexes: indexes, foldIn: FoldIn(model: factors, parameters: artifact.parameters),
