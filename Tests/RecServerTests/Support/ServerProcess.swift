@@ -68,7 +68,9 @@ final class ServerProcess: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         if let status = recordedExit { return status }
-        process.terminate()
+        // kill(2), not `Process.terminate()`: that traps when the process has exited meanwhile (it took the whole
+        // test process down).
+        kill(process.processIdentifier, SIGKILL)
         for _ in 0..<100 where recordedExit == nil {
             try? await Task.sleep(for: .milliseconds(50))
         }
