@@ -45,7 +45,7 @@ struct ShutdownTests {
                 }
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(600))
-                    kill(server.process.processIdentifier, SIGTERM)
+                    server.signal(SIGTERM)
                     return 0
                 }
                 var total = 0

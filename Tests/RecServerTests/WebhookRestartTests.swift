@@ -61,7 +61,7 @@ struct WebhookRestartTests {
             let (_, finished) = try await Self.call(client, first, .GET, "/api/v1/jobs/\(jobID)", key: key)
             #expect(finished["status"] == "failed")
 
-            kill(first.process.processIdentifier, SIGKILL)
+            first.signal(SIGKILL)
             _ = await first.waitForExit()
 
             try await receiver.start()

@@ -8,10 +8,14 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     let dataDirectory: String
-    let output = Pipe()
-    /// The exit status, recorded by Foundation's termination handler (the one moment reading it is safe).
-    private let exitLock = NSLock()
+    private let output = Pipe()
+    /// The exit status, recorded by Foundation's termination handler (the one moment reading it is safe), whether the
+    /// process was started, and everything it wrote so far.
+    private let lock = NSLock()
     private var exitStatus: Int32?
+    private var started = false
+    private var written = Data()
+    private var endOfOutput = false
 
     /// The built executable next to the test bundle.
     static var executable: URL {
@@ -33,20 +37,30 @@ final class ServerProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = output
         process.standardError = output
+        // Read as it is written: a child whose pipe filled up would block in its next log write and stop answering.
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil }
+            self?.lock.withLock {
+                self?.written.append(chunk)
+                if chunk.isEmpty { self?.endOfOutput = true }
+            }
+        }
         process.terminationHandler = { [weak self] finished in
             let status = finished.terminationStatus
-            self?.exitLock.withLock { self?.exitStatus = status }
+            self?.lock.withLock { self?.exitStatus = status }
         }
     }
 
     /// The exit status once Foundation has recorded it.
-    private var recordedExit: Int32? { exitLock.withLock { exitStatus } }
+    private var recordedExit: Int32? { lock.withLock { exitStatus } }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the process and waits until `/health/ready` answers 200.
     func start(client: HTTPClient) async throws {
         try process.run()
+        lock.withLock { started = true }
         for _ in 0..<200 {
             if let response = try? await client.execute(HTTPClientRequest(url: baseURL + "/health/ready"), timeout: .seconds(1)), response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -54,23 +68,39 @@ final class ServerProcess: @unchecked Sendable {
         throw TestFailure("the server did not become ready")
     }
 
-    /// Sends SIGTERM and waits for the exit status.
-    func terminate() async -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
+    /// Sends `signal` to the process if it is running: never to a process not started (its identifier is 0, and
+    /// kill(0, …) signals the whole process group, this test process included) or already reaped (its identifier
+    /// may belong to another process by now).
+    func signal(_ signal: Int32) {
+        lock.withLock {
+            guard started, exitStatus == nil, process.processIdentifier > 0 else { return }
+            kill(process.processIdentifier, signal)
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit status (nil when the process was never started).
+    @discardableResult
+    func terminate() async -> Int32? {
+        guard lock.withLock({ started }) else { return nil }
+        signal(SIGTERM)
         return await waitForExit()
     }
 
-    /// Waits up to 20 s for the exit status (then kills the process and answers -1).
+    /// Waits up to 20 s for the exit status (then kills the process and answers -1), and for the end of its output.
     func waitForExit() async -> Int32 {
         // `isRunning` can turn false before Foundation records the status, and reading `terminationStatus` then traps
         // (it took the whole test process down): the termination handler is where the status is known to be set.
         for _ in 0..<400 where recordedExit == nil {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if let status = recordedExit { return status }
-        // kill(2), not `Process.terminate()`: that traps when the process has exited meanwhile (it took the whole
-        // test process down).
-        kill(process.processIdentifier, SIGKILL)
+        if let status = recordedExit {
+            for _ in 0..<40 where !lock.withLock({ endOfOutput }) {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return status
+        }
+        // kill(2), not `Process.terminate()`: that traps when the process has exited meanwhile.
+        signal(SIGKILL)
         for _ in 0..<100 where recordedExit == nil {
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -79,6 +109,6 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Everything the process wrote so far.
     func logs() -> String {
-        String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        lock.withLock { String(decoding: written, as: UTF8.self) }
     }
 }
