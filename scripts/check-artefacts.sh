@@ -171,8 +171,10 @@ wait_port "$HOOK_PORT" 20 || fatal "the webhook receiver did not start" "$WORK/w
 
 # The service's environment for the check. RECOMMENDER_WEBHOOK_ALLOW_PRIVATE lets the tenant register a loopback
 # alert webhook (the test receiver); settings that make the monitors cycle quickly belong here too.
-# Monitors and alerts every second, and served lists evaluated at once (no attribution wait), so their series exist.
-SERVICE_ENV=(RECOMMENDER_WEBHOOK_ALLOW_PRIVATE=1 RECOMMENDER_MONITOR_INTERVAL_MS=1000 RECOMMENDER_ALERT_INTERVAL_MS=1000 RECOMMENDER_ATTRIBUTION_MINUTES=0)
+# Monitors, alerts and experiments every second, and served lists evaluated at once (no attribution wait), so their
+# series exist and the traffic's canary rollout is decided within seconds.
+SERVICE_ENV=(RECOMMENDER_WEBHOOK_ALLOW_PRIVATE=1 RECOMMENDER_MONITOR_INTERVAL_MS=1000 RECOMMENDER_ALERT_INTERVAL_MS=1000
+  RECOMMENDER_EXPERIMENT_INTERVAL_MS=1000 RECOMMENDER_ATTRIBUTION_MINUTES=0)
 SVC_PORT=$(free_port)
 ADMIN_TOKEN=artefacts-$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 mkdir -p "$WORK/data"
@@ -208,7 +210,7 @@ wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30 || fatal "Prometheus did not 
 PROM=http://127.0.0.1:$PROM_PORT
 METRICS=http://127.0.0.1:$SVC_PORT/metrics
 
-echo "-- traffic: ingest, import, train (one failing, one iALS), recommend, similar, 4xx, unauthorised"
+echo "-- traffic: ingest, import, train (one failing, one iALS), canary, A/B experiment, recommend, similar, 4xx, unauthorised"
 "$PY" scripts/artefacts/traffic.py --base "http://127.0.0.1:$SVC_PORT" --admin-token "$ADMIN_TOKEN" \
   --state "$WORK/state.json" --tenant-webhook "http://127.0.0.1:$HOOK_PORT/tenant-webhook" --steady "${ARTEFACTS_STEADY_SECONDS:-20}" >"$WORK/traffic.log" 2>&1 \
   || fatal "the traffic generator failed" "$WORK/traffic.log"

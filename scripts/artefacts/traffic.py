@@ -6,9 +6,12 @@ Creates a tenant through the operator API, ingests items, users and interactions
 failure, which the shipped RecommenderTrainingFailed alert must report), trains and promotes iALS, asks for
 recommendations (model, fold-in and fallback users, filters), similar items, and sends a few requests that fail:
 bad input (400), unknown ids (404), a conflicting operator call (409), a missing or wrong key (401) and a key
-without the scope (403). One recommendation request carries a W3C traceparent whose trace id is written to the
-state file, so the trace check knows which trace to look for. Then it keeps a light, steady load for --steady
-seconds so that rates over the scrape window are non-zero. Standard library only; deterministic data.
+without the scope (403). It runs a canary rollout of the popularity version (rolled back as inconclusive after one
+list per arm) and leaves an A/B experiment of iALS against popularity running, with enough users for its test, so
+the experiment and rollout series exist (the service exports them only then). One recommendation request carries a
+W3C traceparent whose trace id is written to the state file, so the trace check knows which trace to look for. Then
+it keeps a light, steady load for --steady seconds so that rates over the scrape window are non-zero. Standard library
+only; deterministic data.
 
 Usage: traffic.py --base http://127.0.0.1:PORT --admin-token TOKEN --state STATE.json [--steady SECONDS]
 """
@@ -65,6 +68,64 @@ def wait_job(client, job_id, timeout=120):
             return job
         time.sleep(0.3)
     raise SystemExit(f"traffic: job {job_id} did not finish within {timeout}s")
+
+
+def wait_for(client, path, done, timeout=60):
+    """GETs `path` until `done(body)` or `timeout` seconds; returns the last body."""
+    deadline = time.time() + timeout
+    while True:
+        _, body = client.call("GET", path, expect=200)
+        if done(body) or time.time() > deadline:
+            return body
+        time.sleep(0.5)
+
+
+def experiments(api, rng, baseline, candidate, item_ids):
+    """A canary rollout decided at once, then an A/B experiment left running with a p-value, so that every
+    rec_experiment_* series and rec_rollout_status exist. Relies on the check's short monitor and experiment intervals
+    and RECOMMENDER_ATTRIBUTION_MINUTES=0 (lists are evaluated within a cycle of being recorded)."""
+    # The canary: at most one evaluated list per arm, and far fewer than the 150 users a promotion needs (or the 100
+    # answers an arm its latency guardrail needs), so it is rolled back as inconclusive within a few cycles. Manual
+    # changes are refused meanwhile.
+    _, started = api.call("POST", f"/api/v1/models/{candidate}/promote",
+                          {"strategy": "canary", "traffic": 50, "min_lists": 1, "max_lists": 1}, expect=202)
+    api.call("POST", f"/api/v1/models/{baseline}/rollback", expect=409)
+    for u in range(80):
+        api.call("POST", "/api/v1/recommendations", {"user_id": f"user-{u}", "count": 5}, expect=200)
+    rollout = wait_for(api, f"/api/v1/rollouts/{started['rollout_id']}", lambda r: r["status"] != "running")
+    if rollout["status"] != "rolled_back":
+        raise SystemExit(f"traffic: the canary rollout should have been rolled back within 60 s: {rollout}")
+    api.call("GET", "/api/v1/rollouts", expect=200)
+
+    # The experiment, control first. The test needs 150 users with evaluated lists in every arm: 600 new users (about
+    # 300 an arm, some of whose lists the check's zero attribution window misses) with one interaction each, so their
+    # lists are ranked; every third clicks the top item citing the list, so both arms have hits and misses.
+    _, experiment = api.call("POST", "/api/v1/experiments", {
+        "name": "ials vs popularity", "primary_metric": "hit_rate",
+        "variants": [{"name": "control", "model_version": baseline, "traffic": 50},
+                     {"name": "treatment", "model_version": candidate, "traffic": 50}]}, expect=201)
+    experiment_id = experiment["experiment_id"]
+    users = [f"ab-user-{u}" for u in range(600)]
+    first = [{"user_id": user, "item_id": rng.choice(item_ids), "interaction_type": "view"} for user in users]
+    for start in range(0, len(first), 100):
+        api.call("POST", "/api/v1/interactions", {"interactions": first[start:start + 100]}, expect=200)
+    for index, user in enumerate(users):
+        _, served = api.call("POST", "/api/v1/recommendations", {"user_id": user, "count": 5}, expect=200)
+        if (served.get("experiment") or {}).get("experiment_id") != experiment_id:
+            raise SystemExit(f"traffic: a recommendation during {experiment_id} names no arm of it: {served}")
+        if index % 3 == 0:
+            api.call("POST", "/api/v1/interactions",
+                     {"user_id": user, "item_id": served["items"][0]["item_id"], "interaction_type": "click",
+                      "recommendation_id": served["recommendation_id"]}, expect=200)
+    api.call("GET", "/api/v1/items/item-1/similar?count=5&user_id=ab-user-1", expect=200)
+    api.call("GET", "/api/v1/experiments", expect=200)
+    result = wait_for(api, f"/api/v1/experiments/{experiment_id}", lambda e: "p_value" in e)
+    arms = ", ".join(f"{v['name']} {v['evaluated_users']}/{v['users']} users evaluated" for v in result["variants"])
+    if "p_value" not in result:
+        print(f"traffic: warning: experiment {experiment_id} has no p-value after 60 s ({arms}); "
+              "rec_experiment_p_value will be missing")
+    return {"rollout_id": rollout["rollout_id"], "rollout_reason": (rollout.get("decision") or {}).get("reason"),
+            "experiment_id": experiment_id, "experiment_decision": result["decision"], "experiment_arms": arms}
 
 
 def main():
@@ -132,7 +193,9 @@ def main():
         raise SystemExit(f"traffic: the iALS training failed: {trained}")
     _, popularity = api.call("POST", "/api/v1/models/train", {"model": "popularity", "promote": "never"},
                              expect=202)
-    wait_job(api, popularity["job_id"])
+    popular = wait_job(api, popularity["job_id"])
+    if popular["status"] != "succeeded":
+        raise SystemExit(f"traffic: the popularity training failed: {popular}")
     time.sleep(1.5)  # the promoted version loads off the request path
 
     # A training schedule (the model freshness monitor covers scheduled tenants), the tenant's alert webhook and its
@@ -154,6 +217,9 @@ def main():
              {"user_id": "user-3", "item_id": "item-42", "interaction_type": "purchase"}, expect=200)
     api.call("POST", "/api/v1/interactions",
              {"user_id": "newcomer", "item_id": "item-5", "interaction_type": "view"}, expect=200)
+
+    # A canary rollout, then an experiment that keeps running through the steady load.
+    ab = experiments(api, rng, trained["model_version"], popular["model_version"], [it["item_id"] for it in items])
 
     # The request whose trace the check follows.
     trace_id = secrets.token_hex(16)
@@ -193,7 +259,7 @@ def main():
 
     state = {"tenant_id": tenant["tenant_id"], "tenant_name": name, "trace_id": trace_id,
              "traced_route": "/api/v1/recommendations", "traced_source": traced.get("source"),
-             "model_version": trained.get("model_version"), "failed_job": failed_job["job_id"]}
+             "model_version": trained.get("model_version"), "failed_job": failed_job["job_id"], **ab}
     with open(args.state, "w", encoding="utf-8") as out:
         json.dump(state, out)
 
@@ -210,6 +276,8 @@ def main():
               for status in set(admin.counts) | set(api.counts)}
     summary = ", ".join(f"{status}: {count}" for status, count in sorted(counts.items()))
     print(f"traffic: tenant {tenant['tenant_id']}, model {trained.get('model_version')}; answers by status {summary}")
+    print(f"traffic: rollout {ab['rollout_id']} rolled back ({ab['rollout_reason']}); experiment {ab['experiment_id']} "
+          f"{ab['experiment_decision']} ({ab['experiment_arms']})")
     return 0
 
 

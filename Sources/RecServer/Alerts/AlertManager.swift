@@ -6,13 +6,15 @@ import RecTelemetry
 import ServiceLifecycle
 
 /// Decides which alerts fire and announces every change: SLO burn-rate alerts from the in-process evaluator, the model
-/// monitors' conditions (drift, stale models) and failed trainings. A transition is stored and its webhook deliveries
+/// monitors' conditions (drift, stale models), failed trainings, and the experiments' (sample-ratio mismatches, canary
+/// rollouts decided). A transition is stored and its webhook deliveries
 /// queued in one transaction, by whichever replica makes it first (see `RecordStore.transitionAlert`); the delivery
 /// service sends them.
 final class AlertManager: Service, Sendable {
     private let store: RecordStore
     private let slo: SLOEvaluator?
     private let monitors: MonitorService
+    private let experiments: ExperimentService
     private let metrics: AlertMetrics
     private let readiness: Readiness
     private let instanceID: String
@@ -32,9 +34,10 @@ final class AlertManager: Service, Sendable {
     /// Alerts only a monitor cycle that evaluated their tenant can clear.
     static let tenantMonitorAlerts: Set<String> = ["ModelInputDrift", "ModelStale"]
 
-    init(store: RecordStore, slo: SLOEvaluator?, monitors: MonitorService, metrics: AlertMetrics, readiness: Readiness, instanceID: String,
-         interval: Duration, externalURL: String, deliveries: WakeSignal, logger: Logger) {
+    init(store: RecordStore, slo: SLOEvaluator?, monitors: MonitorService, experiments: ExperimentService, metrics: AlertMetrics, readiness: Readiness,
+         instanceID: String, interval: Duration, externalURL: String, deliveries: WakeSignal, logger: Logger) {
         self.store = store
+        self.experiments = experiments
         self.slo = slo
         self.monitors = monitors
         self.metrics = metrics
@@ -45,8 +48,9 @@ final class AlertManager: Service, Sendable {
         self.deliveries = deliveries
         self.logger = logger
         let objectives = slo?.spec.objectives ?? []
-        managed = Self.monitorAlerts.union(objectives.map(\.alerting.name))
-        known = Self.monitorAlerts.map { ($0, "warning") } + objectives.flatMap { objective in
+        managed = Self.monitorAlerts.union(objectives.map(\.alerting.name)).union(ExperimentService.alertNames)
+        known = Self.monitorAlerts.map { ($0, "warning") } + [("ExperimentSampleRatioMismatch", "warning"), ("CanaryPromoted", "info"), ("CanaryRolledBack", "warning")]
+            + objectives.flatMap { objective in
             [(objective.alerting.name, objective.alerting.pageLabels["severity"] ?? "page"), (objective.alerting.name, objective.alerting.ticketLabels["severity"] ?? "ticket")]
         }
         silenceMillis = max(120_000, Int64(interval.seconds * 5_000))
@@ -73,8 +77,15 @@ final class AlertManager: Service, Sendable {
             let observedAt = WallClock.nowMillis()
             // The monitors' conditions are as old as their last cycle: their alerts act on that view.
             let monitorsObservedAt = min(observedAt, monitors.observedAt())
-            let observed: (String) -> Int64 = { Self.tenantMonitorAlerts.contains($0) ? monitorsObservedAt : observedAt }
+            // So are the experiments' (0 before their first cycle: none of their alerts may be resolved yet).
+            let experimentsObservedAt = min(observedAt, experiments.observedAt())
+            let observed: (String) -> Int64 = { name in
+                if Self.tenantMonitorAlerts.contains(name) { return monitorsObservedAt }
+                if ExperimentService.alertNames.contains(name) { return experimentsObservedAt }
+                return observedAt
+            }
             var conditions = monitors.conditions()
+            conditions += experiments.conditions()
             conditions += sloConditions()
             conditions += try await trainingConditions()
             let now = WallClock.nowMillis()
@@ -100,6 +111,7 @@ final class AlertManager: Service, Sendable {
                 // A monitor alert clears only when a cycle looked at its tenant and no longer found it (not at start-up,
                 // not when the tenant's cycle failed, not for tenants this replica does not serve).
                 if Self.tenantMonitorAlerts.contains(alert.name), !monitors.judged(tenantID: alert.tenantID ?? "") { continue }
+                if ExperimentService.alertNames.contains(alert.name), experimentsObservedAt == 0 { continue }
                 if try await store.transitionAlert(alert.resolved(at: now), now: now, observedAt: observed(alert.name), payload: payload) {
                     changed = true
                     metrics.transition("resolved")

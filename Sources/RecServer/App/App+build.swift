@@ -35,6 +35,8 @@ public struct AppParts: Sendable {
     public let slo: SLOEvaluator
     /// The model monitors.
     let monitors: MonitorService
+    /// The experiments' results and the canary decisions.
+    let experiments: ExperimentService
     /// The alert manager.
     let alerts: AlertManager
     /// The webhook sender.
@@ -91,12 +93,21 @@ public func buildApplication(
     let spec = try SLOSpecLoader.load(path: configuration.sloSpecPath)
     let slo = SLOEvaluator(spec: spec, registry: telemetry.registry)
     let feed = MonitorFeed()
+    // A canary's latency guardrail: the recommendation latency SLO's threshold, and its fast-burn (page) share.
+    let latencySLO = spec.objectives.first { objective in
+        if case .latency(let routes, _, _) = objective.indicator { return routes.contains("/api/v1/recommendations") }
+        return false
+    }
+    var slowSeconds = 0.025
+    if let latencySLO, case .latency(_, _, let threshold) = latencySLO.indicator { slowSeconds = threshold }
+    let guardrails = ArmGuardrails(slowSeconds: slowSeconds)
+    let slowShareLimit = min(1, (BurnRatePolicy.page.map(\.factor).max() ?? 14.4) * (latencySLO?.errorBudget ?? 0.01))
     let engine = ServingEngine(
         registry: serving,
         ranker: Ranker(metrics: telemetry.serving, ranking: telemetry.ranking, configuration: configuration.indexConfiguration, logger: logger),
-        router: PromotedModelRouter(), compute: compute,
-        events: ServedEventFanOut(serving: telemetry.serving, monitors: telemetry.monitors, slo: slo, feed: feed),
-        recorder: recorder, ranking: telemetry.ranking
+        compute: compute,
+        events: ServedEventFanOut(serving: telemetry.serving, monitors: telemetry.monitors, slo: slo, feed: feed, experiments: telemetry.experiments),
+        recorder: recorder, ranking: telemetry.ranking, guardrails: guardrails
     )
     var monitorSettings = configuration.monitors
     // Stale-model alerts and the rec_serving_model_fresh gauge (which the generated freshness rule reads) use the
@@ -108,13 +119,17 @@ public func buildApplication(
         store: store, serving: serving, metrics: telemetry.monitors, feed: feed, readiness: readiness,
         settings: monitorSettings, logger: logger
     )
+    let experiments = ExperimentService(
+        store: store, serving: serving, guardrails: guardrails, slowShareLimit: slowShareLimit, metrics: telemetry.experiments, readiness: readiness,
+        interval: configuration.experimentInterval, logger: logger
+    )
     let deliverySignal = WakeSignal()
     let deliveries = WebhookDeliveryService(
         store: store, metrics: telemetry.alerts, readiness: readiness, settings: configuration.deliveries, signal: deliverySignal, logger: logger
     )
     let externalURL = configuration.externalURL
     let alerts = AlertManager(
-        store: store, slo: slo, monitors: monitors, metrics: telemetry.alerts, readiness: readiness, instanceID: instanceID,
+        store: store, slo: slo, monitors: monitors, experiments: experiments, metrics: telemetry.alerts, readiness: readiness, instanceID: instanceID,
         interval: configuration.alertInterval, externalURL: externalURL, deliveries: deliverySignal, logger: logger
     )
     let webhookPolicy = WebhookURLPolicy(allowPrivate: configuration.deliveries.allowPrivate)
@@ -147,7 +162,9 @@ public func buildApplication(
     RecommendationsController(engine: engine, compute: compute).register(on: apiRoutes)
     ImportsController(store: store, spoolDirectory: spool, instanceID: instanceID, maxBytes: configuration.maxImportBytes, worker: worker).register(on: apiRoutes)
     JobsController(store: store).register(on: apiRoutes)
-    ModelsController(store: store, artifacts: artifacts, trainer: trainer, serving: serving).register(on: apiRoutes)
+    let experimentsController = ExperimentsController(store: store, serving: serving)
+    experimentsController.register(on: apiRoutes)
+    ModelsController(store: store, artifacts: artifacts, trainer: trainer, serving: serving, experiments: experimentsController).register(on: apiRoutes)
     WebhooksController(store: store, policy: webhookPolicy, deliveries: deliverySignal, externalURL: externalURL, operatorScope: false).register(on: apiRoutes)
     MonitorsController(store: store, monitors: monitors, slo: slo, operatorScope: false).register(on: apiRoutes)
 
@@ -167,6 +184,7 @@ public func buildApplication(
         ComputePoolShutdown(pool: compute),
         // The monitors' cycle, alerts and webhook deliveries yield to serving while it is busy.
         ThreadedService(service: monitors, threadName: "rec-monitors", background: true),
+        ThreadedService(service: experiments, threadName: "rec-experiments", background: true),
         ThreadedService(service: alerts, threadName: "rec-alerts", background: true),
         ThreadedService(service: deliveries, threadName: "rec-webhooks", background: true)
     )
@@ -175,6 +193,6 @@ public func buildApplication(
         try await Migrator(database: opened.database).migrate(logger: logger)
         readiness.markMigrated()
     }
-    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, engine: engine, compute: compute, recorder: recorder, slo: slo, monitors: monitors, alerts: alerts, deliveries: deliveries)
+    let parts = AppParts(store: store, tenants: tenants, routes: log, readiness: readiness, importWorker: worker, trainer: trainer, artifacts: artifacts, serving: serving, engine: engine, compute: compute, recorder: recorder, slo: slo, monitors: monitors, experiments: experiments, alerts: alerts, deliveries: deliveries)
     return (app, parts)
 }

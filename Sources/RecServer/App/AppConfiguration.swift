@@ -51,6 +51,8 @@ public struct AppConfiguration: Sendable {
     public var monitors = MonitorSettings()
     /// How often the alert manager evaluates SLO burn rates, monitor thresholds and training failures.
     public var alertInterval: Duration = .seconds(15)
+    /// How often running experiments' results are computed and canary rollouts decided.
+    public var experimentInterval: Duration = .seconds(30)
     /// How webhook deliveries are sent and retried.
     public var deliveries = DeliverySettings()
     /// The service's own address, as alerts link to it (`externalURL`, `generatorURL`); empty when unknown.
@@ -168,6 +170,9 @@ public struct AppConfiguration: Sendable {
         }
         if let text = environment["RECOMMENDER_ALERT_INTERVAL_MS"] {
             alertInterval = .milliseconds(try Self.integer(text, "RECOMMENDER_ALERT_INTERVAL_MS", in: 100...3_600_000))
+        }
+        if let text = environment["RECOMMENDER_EXPERIMENT_INTERVAL_MS"] {
+            experimentInterval = .milliseconds(try Self.integer(text, "RECOMMENDER_EXPERIMENT_INTERVAL_MS", in: 100...3_600_000))
         }
         if let text = environment["RECOMMENDER_WEBHOOK_ALLOW_PRIVATE"] {
             guard ["0", "1"].contains(text) else { throw ConfigurationError("RECOMMENDER_WEBHOOK_ALLOW_PRIVATE must be 0 or 1") }

@@ -10,6 +10,7 @@ struct ModelsController {
     let artifacts: any ArtifactStore
     let trainer: TrainerService
     let serving: ServingRegistry
+    let experiments: ExperimentsController
 
     func register(on routes: RouteRegistrar) {
         routes.on(.post, "models/train", use: train)
@@ -61,6 +62,22 @@ struct ModelsController {
         let caller = try context.requireCaller(.manage)
         let version = try PathID.require(context, "version")
         guard try await store.model(tenantID: caller.tenantID, version: version) != nil else { throw RecError.notFound("model version") }
+        let canary = try CanaryRequest.parse(try await BatchBody.optionalJSON(request, context: context))
+        try await experiments.requireNoRollout(tenantID: caller.tenantID)
+        if let canary {
+            let rollout = try await experiments.startCanary(tenantID: caller.tenantID, version: version, canary: canary)
+            struct Started: Encodable {
+                let rollout_id: String
+                let status: String
+                let candidate_version: String
+                let baseline_version: String
+                let traffic: Int
+            }
+            return try JSONResponse.make(.accepted, Started(
+                rollout_id: rollout.id, status: rollout.status.rawValue, candidate_version: version,
+                baseline_version: rollout.variants[0].model_version, traffic: canary.traffic
+            ))
+        }
         // Never serve bytes that do not match what training wrote: the registry verifies the artifact (off the event
         // loop) before the store commits, and swaps before answering, so this replica's next request is served by the
         // new version (others poll for it).
@@ -80,6 +97,7 @@ struct ModelsController {
         let caller = try context.requireCaller(.manage)
         let version = try PathID.require(context, "version")
         guard try await store.model(tenantID: caller.tenantID, version: version) != nil else { throw RecError.notFound("model version") }
+        try await experiments.requireNoRollout(tenantID: caller.tenantID)
         guard try await store.servingVersion(tenantID: caller.tenantID) == version else {
             throw RecError.conflict("\(version) is not the serving version")
         }

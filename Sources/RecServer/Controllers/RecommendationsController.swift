@@ -39,7 +39,15 @@ struct RecommendationsController {
             }
             filter.categories = Set(categories)
         }
-        let query = SimilarItemsQuery(tenantID: caller.tenantID, itemID: itemID, count: count, filter: filter)
+        var userID: String?
+        if let text = parameters["user_id"] {
+            let value = text.removingPercentEncoding ?? String(text)
+            guard !value.isEmpty, value.utf8.count <= 256 else {
+                throw RecError.invalidField("user_id", "must be a non-empty string of at most 256 bytes")
+            }
+            userID = value
+        }
+        let query = SimilarItemsQuery(tenantID: caller.tenantID, itemID: itemID, count: count, filter: filter, userID: userID)
         return Self.encode(try await engine.similar(query))
     }
 
@@ -52,6 +60,13 @@ struct RecommendationsController {
         JSONText.appendQuoted(served.recommendationID, to: &out)
         out.append(contentsOf: #","model_version":"#.utf8)
         if let version = list.modelVersion { JSONText.appendQuoted(version, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let arm = served.arm {
+            out.append(contentsOf: #","experiment":{"experiment_id":"#.utf8)
+            JSONText.appendQuoted(arm.experimentID, to: &out)
+            out.append(contentsOf: #","variant":"#.utf8)
+            JSONText.appendQuoted(arm.variant, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
         out.append(contentsOf: #","source":"#.utf8)
         JSONText.appendQuoted(list.source.rawValue, to: &out)
         out.append(contentsOf: #","items":["#.utf8)

@@ -13,12 +13,20 @@ enum BatchBody {
     /// Decodes the body as any JSON value; 400 naming the problem when it is not JSON. A body over `inlineParseBytes`
     /// is parsed on `compute` (the batch endpoints pass it; the others take small bodies).
     static func json(_ request: Request, context: AppRequestContext, compute: ComputePool? = nil) async throws -> JSONValue {
+        guard let value = try await optionalJSON(request, context: context, compute: compute) else {
+            throw RecError.malformedBody("the request body is empty; send a JSON object")
+        }
+        return value
+    }
+
+    /// Like `json`, but nil for an empty body (for endpoints whose body is optional).
+    static func optionalJSON(_ request: Request, context: AppRequestContext, compute: ComputePool? = nil) async throws -> JSONValue? {
         if let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("multipart/") || type.hasPrefix("text/csv") || type.hasPrefix("application/x-ndjson") {
             throw RecError.unsupportedMediaType("send the body as application/json (bulk CSV or NDJSON goes to POST /api/v1/imports)")
         }
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { throw RecError.malformedBody("the request body is empty; send a JSON object") }
+        guard buffer.readableBytes > 0 else { return nil }
         do {
             if let compute, buffer.readableBytes > inlineParseBytes {
                 return try await compute.run { try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) } }

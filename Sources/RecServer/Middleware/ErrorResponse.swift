@@ -44,7 +44,7 @@ enum ErrorResponse {
     /// artifact, a job's lease) are 409 `conflict` with the store's message; the store's own failures are 500s.
     static func classify(_ error: StoreError) -> RecError {
         switch error.code {
-        case .notServing, .nothingServedBefore, .servingHistoryChanged, .nameTaken, .artifactMissing, .artifactCorrupt, .leaseLost:
+        case .notServing, .nothingServedBefore, .servingHistoryChanged, .nameTaken, .artifactMissing, .artifactCorrupt, .leaseLost, .experimentRunning:
             return RecError.conflict(error.message)
         default:
             return RecError(code: "internal", status: 500, message: "internal error")

@@ -23,6 +23,9 @@ actor MonitorService: Service {
     private var tenants: [String: TenantState] = [:]
     private let latest = Mutex<Latest>(Latest())
 
+    /// How long after it was served a list is surely in the store (the recorder flushes every 200 ms).
+    static let recordingLagMillis: Int64 = 2_000
+
     /// A scheduled tenant's serving model age against its schedule's interval, for the freshness SLO.
     typealias Freshness = (tenant: String, ageSeconds: Double, allowedSeconds: Double)
 
@@ -50,10 +53,12 @@ actor MonitorService: Service {
         var liveEvents = 0
         /// The interactions stream from where this state started.
         let tail: InteractionTail
-        /// Each user's recent interactions (item, event time), for attribution.
-        var recent: [String: [(item: String, at: Int64)]] = [:]
-        /// Items interacted with under each `recommendation_id`, and when the latest of them happened.
-        var attributed: [String: (items: Set<String>, at: Int64)] = [:]
+        /// Each user's recent interactions (item, event time, type), for attribution.
+        var recent: [String: [(item: String, at: Int64, type: String)]] = [:]
+        /// Interactions (item, type) under each `recommendation_id`, and when the latest of them happened.
+        var attributed: [String: (events: [(item: String, type: String)], at: Int64)] = [:]
+        /// The conversion type of each experiment whose lists were evaluated.
+        var conversionTypes: [String: String] = [:]
         var listsEvaluatedUntil: Int64
         var quality: [String: RollingQuality] = [:]
     }
@@ -289,10 +294,10 @@ actor MonitorService: Service {
                     state.liveTypes[row.type, default: 0] += 1
                     state.liveEvents += 1
                 }
-                if row.timestamp >= horizon { state.recent[row.userID, default: []].append((row.itemID, row.timestamp)) }
+                if row.timestamp >= horizon { state.recent[row.userID, default: []].append((row.itemID, row.timestamp, row.type)) }
                 if let id = row.recommendationID {
                     var entry = state.attributed[id] ?? ([], row.timestamp)
-                    entry.items.insert(row.itemID)
+                    entry.events.append((row.itemID, row.type))
                     entry.at = max(entry.at, row.timestamp)
                     state.attributed[id] = entry
                 }
@@ -308,24 +313,34 @@ actor MonitorService: Service {
         }
     }
 
-    /// Scores every list whose attribution window closed since the last cycle.
+    /// Scores every list whose attribution window closed since the last cycle; the outcomes of lists an experiment
+    /// served are recorded in the store for it (a list another replica recorded first keeps that outcome).
     private func evaluateLists(tenantID: String, state: inout TenantState, now: Int64) async throws {
-        let until = now - settings.attributionMillis
+        // Lists reach the store up to a flush (or a retried one) after they were served: leave them that long, so
+        // none is passed over before it is recorded (and never given an outcome).
+        let until = now - settings.attributionMillis - Self.recordingLagMillis
         var evaluated = 0
         while state.listsEvaluatedUntil < until, evaluated < 50_000 {
             let lists = try await store.monitoredLists(tenantID: tenantID, after: state.listsEvaluatedUntil, until: until, limit: 5_000)
+            var outcomes: [ListOutcome] = []
             for list in lists {
-                var relevant = state.attributed[list.id]?.items ?? []
-                for event in state.recent[list.userID] ?? [] where event.at > list.createdAt && event.at <= list.createdAt + settings.attributionMillis {
-                    relevant.insert(event.item)
-                }
+                let cited = state.attributed[list.id]?.events ?? []
+                var relevant = Set(cited.map(\.item))
+                let window = (state.recent[list.userID] ?? []).filter { $0.at > list.createdAt && $0.at <= list.createdAt + settings.attributionMillis }
+                for event in window { relevant.insert(event.item) }
                 let version = list.modelVersion ?? "none"
-                state.quality[version, default: RollingQuality()].add(
-                    ndcg: ListQuality.ndcg(served: list.items, relevant: relevant), interacted: !relevant.isEmpty,
-                    hit: ListQuality.hit(served: list.items, relevant: relevant), at: list.createdAt
-                )
+                let ndcg = ListQuality.ndcg(served: list.items, relevant: relevant)
+                let hit = ListQuality.hit(served: list.items, relevant: relevant)
+                state.quality[version, default: RollingQuality()].add(ndcg: ndcg, interacted: !relevant.isEmpty, hit: hit, at: list.createdAt)
                 state.attributed[list.id] = nil
+                if let experimentID = list.experimentID {
+                    let conversion = try await conversionType(tenantID: tenantID, experimentID: experimentID, state: &state)
+                    let served = Set(list.items)
+                    let converted = cited.contains { $0.type == conversion } || window.contains { $0.type == conversion && served.contains($0.item) }
+                    outcomes.append(ListOutcome(id: list.id, hit: hit, ndcg: ndcg, converted: converted))
+                }
             }
+            try await store.recordListOutcomes(tenantID: tenantID, outcomes, now: now)
             evaluated += lists.count
             if lists.count < 5_000 {
                 state.listsEvaluatedUntil = until
@@ -333,6 +348,14 @@ actor MonitorService: Service {
                 state.listsEvaluatedUntil = last.createdAt
             }
         }
+    }
+
+    /// The interaction type that counts as a conversion in an experiment (read once per experiment).
+    private func conversionType(tenantID: String, experimentID: String, state: inout TenantState) async throws -> String {
+        if let known = state.conversionTypes[experimentID] { return known }
+        let type = try await store.experiment(tenantID: tenantID, id: experimentID)?.settings.conversion_type ?? "purchase"
+        state.conversionTypes[experimentID] = type
+        return type
     }
 
     private static func format(_ value: Double) -> String {

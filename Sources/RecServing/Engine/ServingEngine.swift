@@ -5,26 +5,27 @@ import RecTelemetry
 import Tracing
 
 /// What ranks, behind one call each: a controller parses a request into a query, calls `recommend` or `similar`, and
-/// encodes the answer. Inside: the tenant's current view, the model the router chooses (an experiment's arm later),
+/// encodes the answer. Inside: the view that answers the subject (the running experiment's arm for it, or the
+/// promoted version's),
 /// the ranking (inline on the caller's event loop, or on the compute pool when it must walk the catalogue), one span,
 /// and one served event for the telemetry fan-out and the recorder.
 public final class ServingEngine: Sendable {
     /// Every tenant's serving state.
     public let registry: ServingRegistry
     private let ranker: Ranker
-    private let router: any ModelRouter
     private let compute: ComputePool
     private let events: any ServedEventSink
     private let recorder: ServedListRecorder
     private let ranking: RankingMetrics
+    private let guardrails: ArmGuardrails
 
-    /// An engine over `registry`, ranking with `ranker`, routing with `router`, deferring walks to `compute`, and
-    /// reporting each answer to `events` and `recorder`.
-    public init(registry: ServingRegistry, ranker: Ranker, router: any ModelRouter, compute: ComputePool,
-                events: any ServedEventSink, recorder: ServedListRecorder, ranking: RankingMetrics) {
+    /// An engine over `registry`, ranking with `ranker`, deferring walks to `compute`, and reporting each answer to
+    /// `events` and `recorder` (and an experiment arm's latency to `guardrails`).
+    public init(registry: ServingRegistry, ranker: Ranker, compute: ComputePool,
+                events: any ServedEventSink, recorder: ServedListRecorder, ranking: RankingMetrics, guardrails: ArmGuardrails) {
+        self.guardrails = guardrails
         self.registry = registry
         self.ranker = ranker
-        self.router = router
         self.compute = compute
         self.events = events
         self.recorder = recorder
@@ -33,13 +34,14 @@ public final class ServingEngine: Sendable {
 
     /// A user's recommendations.
     public func recommend(_ query: RecommendationQuery) async throws -> ServedRanking {
+        let started = ContinuousClock.now
         let tenant = try await registry.tenant(query.tenantID)
-        let view = tenant.view
+        let (view, arm) = tenant.route(query.userID)
+        let model = view.model
         let activity = tenant.activity
         var excluded = query.filter
         if query.excludeSeen { excluded.excluded.formUnion(activity.seen(by: query.userID)) }
         let filter = excluded
-        let (model, _) = router.route(tenantID: query.tenantID, subject: query.userID, view: view)
         // A user a two-tower model never saw, with no interactions yet: their stored properties are all it has.
         var properties: EntityFeatures?
         if let model, model.kind == .twoTower, model.userIndex[query.userID] == nil, activity.history(of: query.userID).items.isEmpty {
@@ -56,24 +58,28 @@ public final class ServingEngine: Sendable {
             try ranker.recommend(model: model, view: view, activity: activity, userID: query.userID, count: query.count, filter: filter,
                                  properties: properties, inline: inline)
         }
+        if let arm { guardrails.record(arm, seconds: (ContinuousClock.now - started).seconds) }
         return serve(list, kind: .recommendations, tenantID: query.tenantID, userID: query.userID, itemID: nil,
-                     known: model?.userIndex[query.userID] != nil)
+                     known: model?.userIndex[query.userID] != nil, arm: arm)
     }
 
     /// The items most like an item of the catalogue; `RecError.notFound` when the catalogue has no such item (a
-    /// deleted item has no similar items, even if the serving model still knows it).
+    /// deleted item has no similar items, even if the serving model still knows it). While an experiment runs, the
+    /// arm is the user's when the query names one, else the item's.
     public func similar(_ query: SimilarItemsQuery) async throws -> ServedRanking {
+        let started = ContinuousClock.now
         let tenant = try await registry.tenant(query.tenantID)
-        let view = tenant.view
+        let (view, arm) = tenant.route(query.userID ?? query.itemID)
+        let model = view.model
         guard view.catalogue.items[query.itemID] != nil else { throw RecError.notFound("item") }
         let activity = tenant.activity
-        let (model, _) = router.route(tenantID: query.tenantID, subject: query.itemID, view: view)
         let ranker = ranker
         let list = await rank(.similar) { inline throws(RankingDeferred) in
             try ranker.similar(model: model, view: view, activity: activity, itemID: query.itemID, count: query.count, filter: query.filter, inline: inline)
         }
-        return serve(list, kind: .similar, tenantID: query.tenantID, userID: nil, itemID: query.itemID,
-                     known: model?.itemIndex[query.itemID] != nil)
+        if let arm { guardrails.record(arm, seconds: (ContinuousClock.now - started).seconds) }
+        return serve(list, kind: .similar, tenantID: query.tenantID, userID: query.userID, itemID: query.itemID,
+                     known: model?.itemIndex[query.itemID] != nil, arm: arm)
     }
 
     /// Runs `body` inline, and again on the compute pool when it defers; the one `serving.rank` span covers both.
@@ -101,16 +107,17 @@ public final class ServingEngine: Sendable {
     }
 
     /// Names the list, reports it once (telemetry fan-out, then the recorder) and returns it.
-    private func serve(_ list: RankedList, kind: ServedEvent.Kind, tenantID: String, userID: String?, itemID: String?, known: Bool) -> ServedRanking {
+    private func serve(_ list: RankedList, kind: ServedEvent.Kind, tenantID: String, userID: String?, itemID: String?, known: Bool,
+                       arm: ServedArm?) -> ServedRanking {
         let now = WallClock.nowMillis()
         let id = RecommendationID.make(at: now)
         let event = ServedEvent(
             tenantID: tenantID, kind: kind, recommendationID: id, userID: userID, itemID: itemID, modelVersion: list.modelVersion,
             source: list.source.rawValue, itemIDs: list.items.map(\.id), topScore: list.items.first.map { Double($0.score) },
-            subjectKnown: known, createdAt: now
+            subjectKnown: known, createdAt: now, arm: arm
         )
         events.served(event)
         recorder.record(event)
-        return ServedRanking(recommendationID: id, list: list)
+        return ServedRanking(recommendationID: id, list: list, arm: arm)
     }
 }

@@ -28,7 +28,8 @@ public final class ServedListRecorder: Service, Sendable {
     public func record(_ event: ServedEvent) {
         record(ServedList(
             id: event.recommendationID, tenantID: event.tenantID, kind: event.kind.rawValue, userID: event.userID, itemID: event.itemID,
-            modelVersion: event.modelVersion, source: event.source, items: event.itemIDs, createdAt: event.createdAt
+            modelVersion: event.modelVersion, source: event.source, items: event.itemIDs, createdAt: event.createdAt,
+            experimentID: event.arm?.experimentID, variant: event.arm?.variant
         ))
     }
 

@@ -114,6 +114,7 @@ public final class ServingRegistry: Service, Sendable {
         let view = await compute.run { ServingView(model: model, catalogue: catalogue) }
         let tenant = TenantServing(tenantID: tenantID, activity: activity, tail: tail, view: view, catalogueSignature: signature)
         if let model { telemetry.serving.serving(tenant: tenantID, version: model.version, model: model.kind.rawValue) }
+        await route(tenant, by: try await store.runningExperiment(tenantID: tenantID))
         logger.info("tenant serving loaded", metadata: [
             "tenant": "\(tenantID)", "rec.version": "\(model?.version ?? "none")", "rec.items": "\(catalogue.items.count)",
             "rec.users": "\(activity.size.users)", "rec.history_bytes": "\(activity.size.bytes)", "rec.seconds": "\((ContinuousClock.now - started).seconds)",
@@ -241,6 +242,61 @@ public final class ServingRegistry: Service, Sendable {
         }
     }
 
+    // MARK: - Experiments
+
+    /// Routes `tenant` by `record` (the running experiment or rollout the store holds, or nil for none) unless it
+    /// does already: loads the arms' versions (sharing the models already loaded) and builds their views. An arm
+    /// that cannot load leaves the tenant on its promoted version, retried at the next poll.
+    private func route(_ tenant: TenantServing, by record: ExperimentRecord?) async {
+        let current = tenant.experiment
+        guard current?.id != record?.id else { return }
+        guard let record else {
+            tenant.install(experiment: nil)
+            logger.info("experiment routing ended", metadata: ["tenant": "\(tenant.tenantID)", "rec.experiment": "\(current?.id ?? "")"])
+            return
+        }
+        do {
+            var loaded: [String: LoadedModel] = [:]
+            if let model = tenant.view.model { loaded[model.version] = model }
+            for arm in current?.arms ?? [] { if let model = arm.view.model { loaded[model.version] = model } }
+            for variant in record.variants where loaded[variant.model_version] == nil {
+                loaded[variant.model_version] = try await loadModel(tenantID: tenant.tenantID, version: variant.model_version)
+            }
+            let catalogue = tenant.view.catalogue
+            let models = loaded
+            let experiment = await compute.run {
+                LiveExperiment(id: record.id, salt: record.salt, arms: record.variants.map { variant in
+                    LiveExperiment.Arm(name: variant.name, traffic: variant.traffic, view: ServingView(model: models[variant.model_version], catalogue: catalogue))
+                })
+            }
+            tenant.install(experiment: experiment)
+            logger.info("experiment routing started", metadata: [
+                "tenant": "\(tenant.tenantID)", "rec.experiment": "\(record.id)",
+                "rec.variants": "\(record.variants.map { "\($0.name)=\($0.model_version):\($0.traffic)%" }.joined(separator: ","))",
+            ])
+        } catch {
+            logger.warning("experiment arms unloadable", metadata: ["tenant": "\(tenant.tenantID)", "rec.experiment": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Routes the tenant by its running experiment now (after this replica created, stopped or decided one), so the
+    /// caller's next request reads its own write; other replicas follow at their next poll.
+    public func experimentChanged(tenantID: String) async throws {
+        try await withTaskExecutorPreference(thread) {
+            guard let tenant = await existing(tenantID) else { return }
+            await route(tenant, by: try await store.runningExperiment(tenantID: tenantID))
+        }
+    }
+
+    /// Reads `version`'s artifact and checks it against its checksum, off the event loops: `StoreError.artifactMissing`
+    /// or `.artifactCorrupt` when it cannot be served, `RecError.notFound` when no such version is registered.
+    public func verifyArtifact(tenantID: String, version: String) async throws {
+        try await withTaskExecutorPreference(thread) {
+            guard let record = try await store.model(tenantID: tenantID, version: version) else { throw RecError.notFound("model version") }
+            _ = try await artifacts.verifiedRead(tenantID: tenantID, version: version, checksum: record.checksum)
+        }
+    }
+
     // MARK: - Changes made through this replica
 
     /// Applies catalogue changes at once (other replicas notice them by polling).
@@ -289,12 +345,20 @@ public final class ServingRegistry: Service, Sendable {
         let tenants = loaded()
         guard !tenants.isEmpty else { return }
         let versions = (try? await store.servingVersions()) ?? [:]
+        // Unreadable: every tenant keeps routing as it does (nil would end their experiments here).
+        var experiments: [String: ExperimentRecord]?
+        do {
+            experiments = Dictionary(try await store.runningExperiments().map { ($0.tenantID, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch {
+            logger.warning("running experiments unreadable", metadata: ["error": "\(error)"])
+        }
         for tenant in tenants {
             do {
                 try await tail(tenant.tail, into: tenant.activity)
                 if let version = versions[tenant.tenantID], version != tenant.view.model?.version {
                     try await activate(tenantID: tenant.tenantID, version: version)
                 }
+                if let experiments { await route(tenant, by: experiments[tenant.tenantID]) }
                 let changes = tenant.localCatalogueChanges
                 let signature = try await store.catalogueSignature(tenantID: tenant.tenantID)
                 if signature != tenant.catalogueSignature.withLock({ $0 }) {

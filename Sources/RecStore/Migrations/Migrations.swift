@@ -145,5 +145,26 @@ enum Migrations {
             "ALTER TABLE interactions ADD COLUMN commit_xid xid8 NOT NULL DEFAULT pg_current_xact_id()",
             "CREATE INDEX interactions_tenant_commit ON interactions (tenant_id, commit_xid, id)",
         ]),
+        // A/B experiments and canary rollouts (kind `experiment` or `rollout`): at most one running per tenant, so
+        // every replica routes a tenant's users the same way. A served list records the arm that served it, and once
+        // its attribution window has closed, the outcome the monitors measured (written once, by the first replica).
+        Migration(version: 7, name: "experiments", statements: [
+            """
+            CREATE TABLE experiments (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), kind TEXT NOT NULL, name TEXT NOT NULL,
+                status TEXT NOT NULL, salt TEXT NOT NULL, variants TEXT NOT NULL, settings TEXT NOT NULL, decision TEXT,
+                created_at BIGINT NOT NULL, ended_at BIGINT, updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX experiments_tenant_created ON experiments (tenant_id, created_at)",
+            "CREATE UNIQUE INDEX experiments_one_running ON experiments (tenant_id) WHERE status = 'running'",
+            "ALTER TABLE recommendations ADD COLUMN experiment_id TEXT",
+            "ALTER TABLE recommendations ADD COLUMN variant TEXT",
+            "ALTER TABLE recommendations ADD COLUMN evaluated_at BIGINT",
+            "ALTER TABLE recommendations ADD COLUMN hit BIGINT",
+            "ALTER TABLE recommendations ADD COLUMN ndcg DOUBLE PRECISION",
+            "ALTER TABLE recommendations ADD COLUMN converted BIGINT",
+            "CREATE INDEX recommendations_experiment ON recommendations (experiment_id, variant, user_id) WHERE experiment_id IS NOT NULL",
+        ]),
     ]
 }

@@ -10,4 +10,6 @@ public struct MonitoredList: Sendable, Equatable {
     public let items: [String]
     /// When it was served (Unix milliseconds).
     public let createdAt: Int64
+    /// The experiment or rollout whose arm served it, if any (its outcome is recorded for the experiment).
+    public var experimentID: String? = nil
 }

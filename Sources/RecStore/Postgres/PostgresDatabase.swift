@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
@@ -111,7 +112,8 @@ public final class PostgresDatabase: SQLDatabase, Service {
         switch cell.dataType {
         case .int8, .int4, .int2: return .int(try cell.decode(Int64.self))
         case .float8, .float4: return .double(try cell.decode(Double.self))
-        case .numeric: return .double(Double(try cell.decode(String.self)) ?? 0)
+        // NUMERIC (what PostgreSQL's SUM of integers returns) arrives in binary: decoded as a decimal, never as text.
+        case .numeric: return .double(NSDecimalNumber(decimal: try cell.decode(Decimal.self)).doubleValue)
         case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
         case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
         default: return .text(try cell.decode(String.self))

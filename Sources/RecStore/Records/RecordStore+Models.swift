@@ -84,19 +84,26 @@ extension RecordStore {
         try await measure("promote_model") {
             try await database.transaction { db in
                 try await Self.lockServing(tenantID: tenantID, in: db)
-                let previous = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
-                guard previous != version else { return previous }
-                try await db.execute("""
-                    INSERT INTO serving_models (tenant_id, version, updated_at) VALUES (\(tenantID), \(version), \(now))
-                    ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
-                    """)
-                try await db.execute("""
-                    INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
-                    VALUES (\(tenantID), \(version), \(previous), \(action), \(now))
-                    """)
-                return previous
+                return try await Self.serve(version: version, tenantID: tenantID, action: action, now: now, in: db)
             }
         }
+    }
+
+    /// Inside a transaction holding the serving lock: makes `version` the serving one and records the change; returns
+    /// the previous version (nothing changes when it is `version` already).
+    @discardableResult
+    static func serve(version: String, tenantID: String, action: String, now: Int64, in db: any SQLExecutor) async throws -> String? {
+        let previous = try await db.query("SELECT version FROM serving_models WHERE tenant_id = \(tenantID)").first?.string("version")
+        guard previous != version else { return previous }
+        try await db.execute("""
+            INSERT INTO serving_models (tenant_id, version, updated_at) VALUES (\(tenantID), \(version), \(now))
+            ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+            """)
+        try await db.execute("""
+            INSERT INTO model_promotions (tenant_id, version, previous_version, action, created_at)
+            VALUES (\(tenantID), \(version), \(previous), \(action), \(now))
+            """)
+        return previous
     }
 
     /// The version served before `version` was (last) promoted, if any.

@@ -20,9 +20,14 @@ public struct ServedList: Sendable, Equatable {
     public let items: [String]
     /// When it was served (Unix milliseconds).
     public let createdAt: Int64
+    /// The experiment or rollout whose arm served it, if any.
+    public let experimentID: String?
+    /// That arm's name.
+    public let variant: String?
 
     /// Creates a record.
-    public init(id: String, tenantID: String, kind: String, userID: String?, itemID: String?, modelVersion: String?, source: String, items: [String], createdAt: Int64) {
+    public init(id: String, tenantID: String, kind: String, userID: String?, itemID: String?, modelVersion: String?, source: String, items: [String],
+                createdAt: Int64, experimentID: String? = nil, variant: String? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.kind = kind
@@ -32,6 +37,8 @@ public struct ServedList: Sendable, Equatable {
         self.source = source
         self.items = items
         self.createdAt = createdAt
+        self.experimentID = experimentID
+        self.variant = variant
     }
 }
 
@@ -62,12 +69,12 @@ extension RecordStore {
             let rows = lists.map { list -> [SQLValue] in
                 let items = "[" + list.items.map(JSONText.quoted).joined(separator: ",") + "]"
                 return [.text(list.id), .text(list.tenantID), .text(list.kind), list.userID.sqlValue, list.itemID.sqlValue,
-                        list.modelVersion.sqlValue, .text(list.source), .text(items), .int(list.createdAt)]
+                        list.modelVersion.sqlValue, .text(list.source), .text(items), .int(list.createdAt), list.experimentID.sqlValue, list.variant.sqlValue]
             }
             try await database.transaction { db in
                 try await db.insertMany(
                     table: "recommendations",
-                    columns: ["id", "tenant_id", "kind", "user_id", "item_id", "model_version", "source", "items", "created_at"],
+                    columns: ["id", "tenant_id", "kind", "user_id", "item_id", "model_version", "source", "items", "created_at", "experiment_id", "variant"],
                     // An id already stored (a replica's clash, or a batch retried) must not lose the rest of the batch.
                     rows: rows, suffix: "ON CONFLICT (id) DO NOTHING"
                 )

@@ -20,6 +20,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
             case nameTaken
             case artifactMissing
             case artifactCorrupt
+            case experimentRunning
         }
 
         let base: Base
@@ -50,6 +51,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
         public static let artifactMissing = Code(.artifactMissing)
         /// A version's artifact does not match the checksum recorded when it was written.
         public static let artifactCorrupt = Code(.artifactCorrupt)
+        /// The tenant already runs an experiment or rollout.
+        public static let experimentRunning = Code(.experimentRunning)
 
         /// The codes any operation fails with when the database refuses it or cannot be reached (the store's own
         /// failures, not the caller's request or a lost race): the error series exported at 0 from the start.
@@ -69,6 +72,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
             case .nameTaken: "name_taken"
             case .artifactMissing: "artifact_missing"
             case .artifactCorrupt: "artifact_corrupt"
+            case .experimentRunning: "experiment_running"
             }
         }
     }
@@ -99,6 +103,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
     static func uniqueViolation(_ message: String) -> StoreError { StoreError(code: .uniqueViolation, message: message) }
     /// A row lacked a column the schema guarantees.
     static func corruptRow(_ column: String) -> StoreError { StoreError(code: .corruptRow, message: "row has no value for \(column)") }
+    /// A row held a value the schema does not allow.
+    static func corruptRow(detail: String) -> StoreError { StoreError(code: .corruptRow, message: detail) }
     /// The database reported an error.
     static func database(_ message: String) -> StoreError { StoreError(code: .database, message: message) }
     /// The database could not be reached.
@@ -137,6 +143,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
     /// A tenant named `name` already exists.
     static func nameTaken(_ name: String) -> StoreError {
         StoreError(code: .nameTaken, message: "a tenant named '\(name)' already exists")
+    }
+
+    /// The tenant already runs an experiment or rollout (`message` says what to do).
+    static func experimentRunning(_ message: String) -> StoreError {
+        StoreError(code: .experimentRunning, message: message)
     }
 
     /// The artifact of `version` is missing.

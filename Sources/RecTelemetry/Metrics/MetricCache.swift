@@ -9,6 +9,11 @@ final class MetricCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.make = make
     }
 
+    /// The keys with a metric now.
+    func keys() -> [Key] {
+        storage.withLock { Array($0.keys) }
+    }
+
     /// Forgets `key`'s metric, returning it (to unregister) if it existed.
     func remove(_ key: Key) -> Value? {
         storage.withLock { $0.removeValue(forKey: key) }

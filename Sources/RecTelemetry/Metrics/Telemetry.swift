@@ -28,6 +28,8 @@ public final class Telemetry: Sendable {
     public let alerts: AlertMetrics
     /// Model monitors: drift, online and offline quality, model age.
     public let monitors: MonitorMetrics
+    /// Experiments and canary rollouts: lists per arm, rates, p-values, rollout status.
+    public let experiments: ExperimentMetrics
 
     /// Creates the layer over `registry` (a fresh one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -43,6 +45,7 @@ public final class Telemetry: Sendable {
         self.ranking = RankingMetrics(registry: registry)
         self.alerts = AlertMetrics(registry: registry)
         self.monitors = MonitorMetrics(registry: registry)
+        self.experiments = ExperimentMetrics(registry: registry)
     }
 
     /// The full exposition: every registered family plus the process metrics.

@@ -31,10 +31,12 @@ public struct ServedEvent: Sendable {
     public let subjectKnown: Bool
     /// When it was served, in Unix milliseconds.
     public let createdAt: Int64
+    /// The experiment (or rollout) and arm that chose the model, if one runs.
+    public let arm: ServedArm?
 
     /// An event; serving makes one per answer.
     public init(tenantID: String, kind: Kind, recommendationID: String, userID: String?, itemID: String?, modelVersion: String?,
-                source: String, itemIDs: [String], topScore: Double?, subjectKnown: Bool, createdAt: Int64) {
+                source: String, itemIDs: [String], topScore: Double?, subjectKnown: Bool, createdAt: Int64, arm: ServedArm? = nil) {
         self.tenantID = tenantID
         self.kind = kind
         self.recommendationID = recommendationID
@@ -46,6 +48,7 @@ public struct ServedEvent: Sendable {
         self.topScore = topScore
         self.subjectKnown = subjectKnown
         self.createdAt = createdAt
+        self.arm = arm
     }
 
     /// Whether a model ranked the list (not the popularity fallback): the personalisation SLI.

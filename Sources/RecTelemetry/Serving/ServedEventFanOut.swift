@@ -5,9 +5,11 @@ public struct ServedEventFanOut: ServedEventSink {
     private let monitors: MonitorMetrics
     private let slo: SLOEvaluator?
     private let feed: MonitorFeed
+    private let experiments: ExperimentMetrics
 
     /// A fan-out to these sinks.
-    public init(serving: ServingMetrics, monitors: MonitorMetrics, slo: SLOEvaluator?, feed: MonitorFeed) {
+    public init(serving: ServingMetrics, monitors: MonitorMetrics, slo: SLOEvaluator?, feed: MonitorFeed, experiments: ExperimentMetrics) {
+        self.experiments = experiments
         self.serving = serving
         self.monitors = monitors
         self.slo = slo
@@ -22,6 +24,7 @@ public struct ServedEventFanOut: ServedEventSink {
         switch event.kind {
         case .recommendations:
             slo?.recordServed(tenant: event.tenantID, personalised: event.personalised)
+            if let arm = event.arm { experiments.served(tenant: event.tenantID, experiment: arm.experimentID, variant: arm.variant) }
             feed.recommendation(tenantID: event.tenantID, known: event.subjectKnown, topScore: event.topScore)
         case .similar:
             feed.similar(tenantID: event.tenantID, known: event.subjectKnown)
