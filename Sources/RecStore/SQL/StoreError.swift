@@ -120,6 +120,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable, L
     public static let servingHistoryChanged = StoreError(code: .servingHistoryChanged, message: "the serving history changed meanwhile; retry")
     /// To compare against: the tenant name is taken.
     public static let nameTaken = StoreError(code: .nameTaken, message: "a tenant with this name already exists")
+    /// To compare against: the tenant already runs an experiment or rollout.
+    public static let experimentAlreadyRunning = StoreError(code: .experimentRunning, message: "the tenant already runs an experiment or rollout")
     /// To compare against: the artifact is missing.
     public static let artifactMissing = StoreError(code: .artifactMissing, message: "the artifact is missing")
     /// To compare against: the artifact is corrupt.
