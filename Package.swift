@@ -107,6 +107,8 @@ let package = Package(
                 "RecTelemetry",
                 "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only to recognise the pool's own errors (shut down, circuit breaker open) as an unavailable database.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

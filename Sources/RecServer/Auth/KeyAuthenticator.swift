@@ -17,6 +17,8 @@ public final class KeyAuthenticator: Sendable {
     private let store: RecordStore
     private let metrics: AccessMetrics
     private let cacheTTL: Duration
+    /// How long past its expiry a cached key is still honoured while the database is unavailable.
+    static let staleGrace: Duration = .seconds(900)
     private let cache = Mutex<(entries: [String: Entry], generation: Int)>(([:], 0))
 
     /// Creates an authenticator over `store`.
@@ -74,7 +76,17 @@ public final class KeyAuthenticator: Sendable {
         if let cached, cached.expires > now {
             return (cached.record, cached.tenant)
         }
-        guard let (record, tenant) = try await store.keyWithTenant(prefix: prefix) else { return nil }
+        let found: (APIKeyRecord, Tenant)?
+        do {
+            found = try await store.keyWithTenant(prefix: prefix)
+        } catch let error as StoreError where error.code == .unavailable {
+            // The database is down: a key seen in the last minutes keeps working, so serving goes on from memory. Its
+            // revocation or its tenant's suspension cannot have happened since: both are writes to the database.
+            // Read again: an entry a change invalidated meanwhile (a suspension, a revocation) is gone from the cache.
+            if let stale = cache.withLock({ $0.entries[prefix] }), now < stale.expires + Self.staleGrace { return (stale.record, stale.tenant) }
+            throw error
+        }
+        guard let (record, tenant) = found else { return nil }
         cache.withLock { cache in
             guard cache.generation == generation else { return }
             if cache.entries.count > 10_000 { cache.entries.removeAll() }

@@ -8,7 +8,7 @@ enum ErrorResponse {
     static func make(_ error: RecError) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        if error.status == 429, let retry = error.details["retry_after"]?.numberValue {
+        if error.status == 429 || error.status == 503, let retry = error.details["retry_after"]?.numberValue {
             headers[.retryAfter] = String(Int(retry))
         }
         var payload: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
@@ -40,12 +40,19 @@ enum ErrorResponse {
         }
     }
 
+    /// The `Retry-After` of a 503 for an unavailable database, in seconds.
+    static let unavailableRetrySeconds = 5
+
     /// Store errors that follow from the state the caller asked about (the serving history, a tenant name, a version's
     /// artifact, a job's lease) are 409 `conflict` with the store's message; the store's own failures are 500s.
     static func classify(_ error: StoreError) -> RecError {
         switch error.code {
         case .notServing, .nothingServedBefore, .servingHistoryChanged, .nameTaken, .artifactMissing, .artifactCorrupt, .leaseLost, .experimentRunning:
             return RecError.conflict(error.message)
+        case .unavailable:
+            // The database is down or unreachable: nothing was written; the caller may retry once it is back.
+            return RecError(code: "unavailable", status: 503, message: "the database is unavailable; nothing was stored, retry later",
+                            details: ["retry_after": .number(Double(unavailableRetrySeconds))])
         default:
             return RecError(code: "internal", status: 500, message: "internal error")
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import _ConnectionPoolModule
 import ServiceLifecycle
 
 /// The shared store for several replicas: a PostgresNIO connection pool.
@@ -10,11 +11,14 @@ public final class PostgresDatabase: SQLDatabase, Service {
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
     private let logger: Logger
+    private let pingTimeout: Duration
 
-    /// Creates a pool from a `postgres://user:password@host:port/database` URL.
-    public init(url: String, logger: Logger) throws {
+    /// Creates a pool from a `postgres://user:password@host:port/database` URL; `ping` (readiness) answers false
+    /// when the server has not answered within `pingTimeout`.
+    public init(url: String, logger: Logger, pingTimeout: Duration = .seconds(3)) throws {
         self.client = PostgresClient(configuration: try Self.configuration(url), backgroundLogger: logger)
         self.logger = logger
+        self.pingTimeout = pingTimeout
     }
 
     /// Runs the pool until shutdown; must be running before any query.
@@ -26,12 +30,16 @@ public final class PostgresDatabase: SQLDatabase, Service {
 
     /// Runs a statement that returns no rows.
     public func execute(_ query: SQLQuery) async throws {
-        try await Self.run(query, on: { try await self.client.query($0, logger: self.logger) })
+        try await withLeasedConnection { connection in
+            try await Self.run(query, on: { try await connection.query($0, logger: self.logger) })
+        }
     }
 
     /// Runs a statement and returns its rows.
     public func query(_ query: SQLQuery) async throws -> [SQLRow] {
-        try await Self.collect(query, on: { try await self.client.query($0, logger: self.logger) })
+        try await withLeasedConnection { connection in
+            try await Self.collect(query, on: { try await connection.query($0, logger: self.logger) })
+        }
     }
 
     /// Inserts rows as multi-row `VALUES` statements of at most 30,000 parameters.
@@ -42,8 +50,10 @@ public final class PostgresDatabase: SQLDatabase, Service {
     /// Runs `body` in one transaction on one pooled connection.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresTransaction(connection: connection, logger: logger))
+            return try await withLeasedConnection { connection in
+                try await connection.withTransaction(logger: self.logger) { connection in
+                    try await body(PostgresTransaction(connection: connection, logger: self.logger))
+                }
             }
         } catch let error as PostgresTransactionError {
             let underlying = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
@@ -52,9 +62,28 @@ public final class PostgresDatabase: SQLDatabase, Service {
         }
     }
 
-    /// Whether the server answers.
+    /// Runs `body` on a pooled connection; the pool's own refusals (shut down, or its circuit breaker open after
+    /// 15 s of failed connection attempts: the database is down or unreachable) are `StoreError.unavailable`.
+    private func withLeasedConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as ConnectionPoolError {
+            throw StoreError.unavailable("PostgreSQL: \(error)")
+        }
+    }
+
+    /// Whether the server answers within `pingTimeout` (readiness must not wait for the pool to give up).
     public func ping() async -> Bool {
-        (try? await query("SELECT 1::BIGINT AS one").first?.int("one")) == 1
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await self.query("SELECT 1::BIGINT AS one").first?.int("one")) == 1 }
+            group.addTask {
+                try? await Task.sleep(for: self.pingTimeout)
+                return false
+            }
+            let answer = await group.next() ?? false
+            group.cancelAll()
+            return answer
+        }
     }
 
 

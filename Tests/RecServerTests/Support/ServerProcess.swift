@@ -37,13 +37,18 @@ final class ServerProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = output
         process.standardError = output
-        // Read as it is written: a child whose pipe filled up would block in its next log write and stop answering.
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            self?.lock.withLock {
-                self?.written.append(chunk)
-                if chunk.isEmpty { self?.endOfOutput = true }
+        // Read as it is written, on a thread of its own (blocking reads, never on the concurrency pool): a child whose
+        // pipe filled up would block in its next log write and stop answering. (Not `readabilityHandler`: clearing it
+        // at the end of the output, from inside the handler, could hang Foundation's dispatch source.)
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { [weak self] in
+            while true {
+                let chunk = reader.availableData
+                self?.lock.withLock {
+                    self?.written.append(chunk)
+                    if chunk.isEmpty { self?.endOfOutput = true }
+                }
+                if chunk.isEmpty || self == nil { return }
             }
         }
         process.terminationHandler = { [weak self] finished in
