@@ -15,14 +15,8 @@ struct ExperimentAnalysisTests {
         )
     }
 
-    static func arm(users: Int, hits: Int) -> VariantTotals {
-        var totals = VariantTotals()
-        totals.users = users
-        totals.lists = users
-        totals.evaluatedLists = users
-        for user in 0..<users { totals.hitRate.add(x: user < hits ? 1 : 0, y: 1) }
-        return totals
-    }
+    /// `users` users with one evaluated list each, `hits` of them hits (the canary rules' fixture).
+    static func arm(users: Int, hits: Int) -> VariantTotals { RolloutJudgeTests.arm(users: users, hits: hits) }
 
     @Test("collecting until each arm has 150 users; then the significantly best of several treatments wins")
     func winner() {
